@@ -1,0 +1,120 @@
+package io.github.orchestratorqueueroutes.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.orchestratorqueueroutes.auth.AccessTokens;
+import io.github.orchestratorqueueroutes.config.Settings;
+import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
+import io.github.orchestratorqueueroutes.config.Settings.Credentials;
+import io.github.orchestratorqueueroutes.folders.FolderSelection;
+import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
+import io.github.orchestratorqueueroutes.odata.OrchestratorReply;
+import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
+import io.github.orchestratorqueueroutes.purge.PurgeSteps;
+import io.github.orchestratorqueueroutes.purge.QueueDirectory;
+import io.github.orchestratorqueueroutes.run.RunJournal;
+import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
+import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and validates the settings, starts the embedded simulator when {@code orchestrator.url=embedded}, and binds
+ * the beans the YAML routes call. Values the routes need in a form Camel understands (milliseconds, the simulator's
+ * port) are published as {@code resolved.*} properties; they are derived, not settings.
+ */
+public class QueueRoutesConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueRoutesConfiguration.class);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Settings settings = Settings.load(properties::resolveProperty);
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+
+        String baseUrl = settings.orchestratorUrl();
+        Credentials credentials = settings.credentials();
+        if (settings.embedded()) {
+            OrchestratorSimulator simulator = new OrchestratorSimulator().start();
+            stopWithContext(context, simulator);
+            registry.bind("orchestratorSimulator", simulator);
+            baseUrl = simulator.url();
+            credentials = withDemoCredentials(settings.authMode(), credentials, simulator);
+            LOG.info("orchestrator.url=embedded: using the built-in Orchestrator simulator at {}", baseUrl);
+        }
+
+        properties.addOverrideProperty("resolved.orchestrator.endpoint", baseUrl);
+        properties.addOverrideProperty("resolved.orchestrator.connect-timeout-ms",
+                Long.toString(settings.connectTimeout().toMillis()));
+        properties.addOverrideProperty("resolved.orchestrator.response-timeout-ms",
+                Long.toString(settings.responseTimeout().toMillis()));
+        properties.addOverrideProperty("resolved.schedule.enabled", Boolean.toString(!settings.runOnce()));
+        properties.addOverrideProperty("resolved.schedule.period-ms", Long.toString(settings.schedulePeriod().toMillis()));
+
+        // every purge worker may hold a connection; camel-http allows 20 per host by default
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setConnectionsPerRoute(Math.max(20, settings.purgeConcurrency() * 2));
+            http.setMaxTotalConnections(Math.max(200, settings.purgeConcurrency() * 4));
+        }
+
+        AccessTokens tokens = new AccessTokens(settings.authMode(), credentials, baseUrl, settings.connectTimeout()
+                .plus(settings.responseTimeout()), clock);
+        RunJournal journal = new RunJournal(Path.of(settings.outputDir()), clock, PROGRESS_INTERVAL);
+        QueueDirectory queues = new QueueDirectory();
+
+        registry.bind("settings", settings);
+        registry.bind("accessTokens", tokens);
+        registry.bind("orchestratorCall", new OrchestratorCall(tokens));
+        registry.bind("orchestratorReply", new OrchestratorReply());
+        registry.bind("keysetPaging", new KeysetPaging());
+        registry.bind("runJournal", journal);
+        registry.bind("folderSelection", new FolderSelection(settings.folders(), settings.pageSize()));
+        registry.bind("purgeSteps", new PurgeSteps(new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()),
+                settings.purgeQueues(), settings.pageSize(), queues, journal, clock));
+        registry.bind("purgeExecutor", context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "purge", settings.purgeConcurrency()));
+    }
+
+    private static Credentials withDemoCredentials(AuthMode mode, Credentials c, OrchestratorSimulator simulator) {
+        return new Credentials(
+                orDefault(c.token(), SimulatorAccounts.PERSONAL_ACCESS_TOKEN),
+                orDefault(c.tokenUrl(), simulator.tokenUrl()),
+                orDefault(c.clientId(), SimulatorAccounts.CLIENT_ID),
+                orDefault(c.clientSecret(), SimulatorAccounts.CLIENT_SECRET),
+                c.scope(),
+                orDefault(c.tenancyName(), SimulatorAccounts.TENANCY_NAME),
+                orDefault(c.username(), SimulatorAccounts.USERNAME),
+                orDefault(c.password(), SimulatorAccounts.PASSWORD));
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static void stopWithContext(CamelContext context, OrchestratorSimulator simulator) {
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    simulator.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            simulator.close();
+            throw new IllegalStateException("Cannot register the simulator with Camel", e);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.github.orchestratorqueueroutes.auth;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
+import io.github.orchestratorqueueroutes.config.Settings.Credentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supplies the bearer token for Orchestrator calls in the configured auth mode, cached until shortly before it
+ * expires. A call answered 401 reports the token generation it used; the first such report for a generation drops the
+ * token so the retry gets a fresh one, and concurrent reports do not cause a stampede of logins.
+ * <p>
+ * camel-http's own OAuth2 options are not used: they neither cover the on-prem password login nor renew a token on a
+ * 401, and their cache is JVM-wide.
+ */
+public class AccessTokens {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessTokens.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Legacy on-prem tokens live 30 minutes and the reply does not say so. */
+    private static final Duration PASSWORD_TOKEN_LIFETIME = Duration.ofMinutes(30);
+
+    private final AuthMode mode;
+    private final Credentials credentials;
+    private final String orchestratorUrl;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Clock clock;
+
+    private String token;
+    private Instant renewAt = Instant.MIN;
+    private long generation;
+
+    /** A token and the generation number a 401 report must quote. */
+    public record Grant(String bearerHeader, long generation) {
+        @Override
+        public String toString() {
+            return "Grant[generation=" + generation + "]";
+        }
+    }
+
+    public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock) {
+        this.mode = mode;
+        this.credentials = credentials;
+        this.orchestratorUrl = orchestratorUrl;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public synchronized Grant current() {
+        if (token == null || !clock.instant().isBefore(renewAt)) {
+            obtain();
+        }
+        return new Grant("Bearer " + token, generation);
+    }
+
+    /**
+     * Called when Orchestrator refused a token with 401.
+     *
+     * @param generation the generation of the refused token
+     */
+    public synchronized void rejected(long generation) {
+        if (mode == AuthMode.TOKEN) {
+            throw new AuthenticationException("Orchestrator refused the configured token (HTTP 401): it is expired, "
+                    + "revoked or lacks the needed scopes. Create a new token and set orchestrator.auth.token.", true);
+        }
+        if (generation == this.generation) {
+            LOG.info("Orchestrator refused the current access token (HTTP 401); requesting a new one");
+            token = null;
+        }
+    }
+
+    private void obtain() {
+        Instant now = clock.instant();
+        switch (mode) {
+            case TOKEN -> {
+                token = credentials.token();
+                renewAt = Instant.MAX;
+            }
+            case CLIENT_CREDENTIALS -> {
+                JsonNode reply = clientCredentials();
+                token = reply.path("access_token").asText("");
+                if (token.isEmpty()) {
+                    throw new AuthenticationException("The token endpoint " + credentials.tokenUrl()
+                            + " (orchestrator.auth.token-url) answered without an access_token.", true);
+                }
+                long seconds = reply.path("expires_in").asLong(3600);
+                renewAt = now.plus(renewMargin(Duration.ofSeconds(seconds)));
+            }
+            case PASSWORD -> {
+                token = passwordLogin();
+                renewAt = now.plus(renewMargin(PASSWORD_TOKEN_LIFETIME));
+            }
+        }
+        generation++;
+    }
+
+    /** Renew a minute early, or at 90% of a short lifetime, so a token never expires in flight. */
+    static Duration renewMargin(Duration lifetime) {
+        Duration early = lifetime.minusMinutes(1);
+        Duration ninetyPercent = lifetime.multipliedBy(9).dividedBy(10);
+        return early.compareTo(ninetyPercent) > 0 ? early : ninetyPercent;
+    }
+
+    private JsonNode clientCredentials() {
+        String form = "grant_type=client_credentials"
+                + "&client_id=" + encode(credentials.clientId())
+                + "&client_secret=" + encode(credentials.clientSecret())
+                + "&scope=" + encode(credentials.scope());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(credentials.tokenUrl()))
+                .timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        String where = "The token endpoint " + credentials.tokenUrl() + " (orchestrator.auth.token-url)";
+        HttpResponse<String> response = send(request, where);
+        JsonNode body = jsonOrNull(response);
+        if (body == null) {
+            throw new AuthenticationException(where + " answered HTTP " + response.statusCode() + " with "
+                    + describeContentType(response) + " instead of JSON. The URL is probably wrong: for Automation "
+                    + "Cloud use https://cloud.uipath.com/identity_/connect/token, on-prem "
+                    + "https://{host}/identity/connect/token.", true);
+        }
+        if (response.statusCode() != 200) {
+            String error = firstText(body, "error", "errorMessage", "title", "message");
+            throw new AuthenticationException(where + " refused the request (HTTP " + response.statusCode()
+                    + (error == null ? "" : ", " + error) + "). Check orchestrator.auth.client-id, "
+                    + "orchestrator.auth.client-secret and orchestrator.auth.scope against the external application.",
+                    true);
+        }
+        return body;
+    }
+
+    private String passwordLogin() {
+        ObjectNode login = JSON.createObjectNode();
+        login.put("tenancyName", credentials.tenancyName());
+        login.put("usernameOrEmailAddress", credentials.username());
+        login.put("password", credentials.password());
+        String url = orchestratorUrl + "/api/Account/Authenticate";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(login.toString()))
+                .build();
+        String where = "The on-prem login " + url;
+        HttpResponse<String> response = send(request, where);
+        JsonNode body = jsonOrNull(response);
+        if (body == null) {
+            throw new AuthenticationException(where + " answered HTTP " + response.statusCode() + " with "
+                    + describeContentType(response) + " instead of JSON. Check orchestrator.url: it must be the "
+                    + "Orchestrator base URL, without /odata.", true);
+        }
+        String result = body.path("result").asText("");
+        if (response.statusCode() != 200 || !body.path("success").asBoolean(false) || result.isEmpty()) {
+            String error = firstText(body.path("error"), "message");
+            throw new AuthenticationException(where + " refused the login (HTTP " + response.statusCode()
+                    + (error == null ? "" : ", " + error) + "). Check orchestrator.auth.tenancy-name, "
+                    + "orchestrator.auth.username and orchestrator.auth.password.", true);
+        }
+        return result;
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String where) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new AuthenticationException(where + " did not answer within " + timeout.toSeconds() + " s.", false);
+        } catch (ConnectException e) {
+            throw new AuthenticationException(where + " cannot be reached (connection refused or no route); "
+                    + "check the URL and the network.", false);
+        } catch (IOException e) {
+            throw new AuthenticationException(where + " cannot be reached: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthenticationException(where + " was not asked: the run is stopping.", false);
+        }
+    }
+
+    private static JsonNode jsonOrNull(HttpResponse<String> response) {
+        String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        String body = response.body().trim();
+        if (!(type.contains("json") || body.startsWith("{"))) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String describeContentType(HttpResponse<String> response) {
+        return response.headers().firstValue("Content-Type").map(t -> "'" + t + "'").orElse("no content type");
+    }
+
+    private static String firstText(JsonNode body, String... fields) {
+        for (String field : fields) {
+            JsonNode value = body.get(field);
+            if (value != null && value.isTextual() && !value.asText().isBlank()) {
+                return value.asText();
+            }
+        }
+        return null;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
+    }
+}

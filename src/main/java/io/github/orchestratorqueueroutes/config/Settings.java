@@ -1,0 +1,273 @@
+package io.github.orchestratorqueueroutes.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The product's configuration contract (see README "Configuration"), read once at start-up and validated as a whole.
+ * Every problem is reported with the key it concerns; secrets are never echoed back.
+ */
+public record Settings(
+        String orchestratorUrl,
+        AuthMode authMode,
+        Credentials credentials,
+        List<String> folders,
+        int pageSize,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        boolean purgeEnabled,
+        Set<String> purgeStatuses,
+        Set<String> purgeQueues,
+        Duration purgeOlderThan,
+        boolean purgeDryRun,
+        int purgeConcurrency,
+        Duration schedulePeriod,
+        boolean runOnce,
+        String outputDir) {
+
+    public static final String EMBEDDED = "embedded";
+    public static final String CLOUD_TOKEN_URL = "https://cloud.uipath.com/identity_/connect/token";
+    /** Statuses for which Orchestrator documents clearing SpecificContent. */
+    public static final Set<String> CLEARABLE_STATUSES = Set.of("Successful", "Deleted", "Retried");
+
+    public enum AuthMode {
+        TOKEN("token"), CLIENT_CREDENTIALS("client-credentials"), PASSWORD("password");
+
+        private final String key;
+
+        AuthMode(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        static Optional<AuthMode> of(String text) {
+            return Arrays.stream(values()).filter(m -> m.key.equalsIgnoreCase(text.trim())).findFirst();
+        }
+    }
+
+    /** What each auth mode needs; fields a mode does not use stay null. */
+    public record Credentials(
+            String token,
+            String tokenUrl,
+            String clientId,
+            String clientSecret,
+            String scope,
+            String tenancyName,
+            String username,
+            String password) {
+
+        @Override
+        public String toString() {
+            return "Credentials[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", scope=" + scope
+                    + ", tenancyName=" + tenancyName + ", username=" + username + ", secrets=***]";
+        }
+    }
+
+    public boolean embedded() {
+        return EMBEDDED.equalsIgnoreCase(orchestratorUrl);
+    }
+
+    /** True for Automation Cloud tenants, whose list calls reject $top above 100. */
+    public boolean automationCloud() {
+        return !embedded() && URI.create(orchestratorUrl).getHost().toLowerCase(Locale.ROOT).endsWith("uipath.com");
+    }
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @param lookup returns the configured value of a key (property file, -D or environment), empty when unset
+     */
+    public static Settings load(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+
+        String url = r.text("orchestrator.url").orElse(EMBEDDED);
+        if (!EMBEDDED.equalsIgnoreCase(url)) {
+            url = validUrl("orchestrator.url", url);
+        }
+        boolean embedded = EMBEDDED.equalsIgnoreCase(url);
+
+        String modeText = r.text("orchestrator.auth.mode").orElse("token");
+        AuthMode mode = AuthMode.of(modeText).orElseThrow(() -> new InvalidSettingException("orchestrator.auth.mode",
+                "is '" + modeText + "'; use one of token, client-credentials, password."));
+        Credentials credentials = new Credentials(
+                r.text("orchestrator.auth.token").orElse(null),
+                r.text("orchestrator.auth.token-url").map(u -> validUrl("orchestrator.auth.token-url", u)).orElse(null),
+                r.text("orchestrator.auth.client-id").orElse(null),
+                r.text("orchestrator.auth.client-secret").orElse(null),
+                r.text("orchestrator.auth.scope").orElse("OR.Queues OR.Folders.Read"),
+                r.text("orchestrator.auth.tenancy-name").orElse(null),
+                r.text("orchestrator.auth.username").orElse(null),
+                r.text("orchestrator.auth.password").orElse(null));
+        if (!embedded) {
+            credentials = requireCredentials(mode, credentials);
+        }
+
+        int pageSize = r.integer("orchestrator.page-size", 100, 1, 1000);
+        Duration connectTimeout = r.positiveDuration("orchestrator.http.connect-timeout", "PT10S");
+        Duration responseTimeout = r.positiveDuration("orchestrator.http.response-timeout", "PT60S");
+
+        Set<String> statuses = r.list("purge.statuses").stream()
+                .map(Settings::canonicalStatus)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (statuses.isEmpty()) {
+            statuses = new LinkedHashSet<>(List.of("Successful", "Deleted", "Retried"));
+        }
+
+        Settings settings = new Settings(
+                url,
+                mode,
+                credentials,
+                r.list("orchestrator.folders"),
+                pageSize,
+                connectTimeout,
+                responseTimeout,
+                r.bool("purge.enabled", true),
+                Set.copyOf(statuses),
+                Set.copyOf(r.list("purge.queues")),
+                r.duration("purge.older-than", "P0D"),
+                r.bool("purge.dry-run", false),
+                r.integer("purge.concurrency", 4, 1, 64),
+                r.positiveDuration("schedule.period", "PT1H"),
+                r.bool("run.once", false),
+                r.text("output.dir").orElse("out"));
+        if (settings.automationCloud() && pageSize > 100) {
+            throw new InvalidSettingException("orchestrator.page-size",
+                    "is " + pageSize + "; Automation Cloud rejects more than 100 items per page. Use 100 or less.");
+        }
+        return settings;
+    }
+
+    private static String canonicalStatus(String status) {
+        for (String allowed : List.of("Successful", "Deleted", "Retried")) {
+            if (allowed.equalsIgnoreCase(status)) {
+                return allowed;
+            }
+        }
+        throw new InvalidSettingException("purge.statuses", "contains '" + status
+                + "'; only Successful, Deleted and Retried items may be purged (a comma list of those).");
+    }
+
+    private static Credentials requireCredentials(AuthMode mode, Credentials c) {
+        switch (mode) {
+            case TOKEN -> require("orchestrator.auth.token", c.token(), "a personal access token or bearer token");
+            case CLIENT_CREDENTIALS -> {
+                require("orchestrator.auth.client-id", c.clientId(), "the external application's App ID");
+                require("orchestrator.auth.client-secret", c.clientSecret(), "the external application's App Secret");
+                if (c.tokenUrl() == null) {
+                    c = new Credentials(c.token(), CLOUD_TOKEN_URL, c.clientId(), c.clientSecret(), c.scope(),
+                            c.tenancyName(), c.username(), c.password());
+                }
+            }
+            case PASSWORD -> {
+                require("orchestrator.auth.tenancy-name", c.tenancyName(), "the tenant name (often 'Default')");
+                require("orchestrator.auth.username", c.username(), "the user name or e-mail address");
+                require("orchestrator.auth.password", c.password(), "the user's password");
+            }
+        }
+        return c;
+    }
+
+    private static void require(String key, String value, String what) {
+        if (value == null) {
+            throw new InvalidSettingException(key, "is missing; set it to " + what
+                    + " (in application.properties, as -D" + key + "=... or as environment variable "
+                    + environmentName(key) + ").");
+        }
+    }
+
+    static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static String validUrl(String key, String text) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new URISyntaxException(text, "not an absolute http(s) URL");
+            }
+            return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(key, "is '" + text + "', which is not an http(s) URL"
+                    + ("orchestrator.url".equals(key)
+                            ? "; use e.g. https://cloud.uipath.com/{org}/{tenant}/orchestrator_ or 'embedded'."
+                            : "."));
+        }
+    }
+
+    /** Typed access to raw values, each failure naming its key. */
+    private record Reader(Function<String, Optional<String>> lookup) {
+
+        Optional<String> text(String key) {
+            return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        List<String> list(String key) {
+            List<String> values = new ArrayList<>();
+            text(key).ifPresent(v -> Arrays.stream(v.split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).forEach(values::add));
+            return List.copyOf(values);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = text(key).orElse(Boolean.toString(fallback));
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new InvalidSettingException(key, "is '" + v + "'; use true or false.");
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            String v = text(key).orElse(Integer.toString(fallback));
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, "is '" + v + "'; use a whole number from " + min + " to " + max + ".");
+            }
+        }
+
+        Duration duration(String key, String fallback) {
+            String v = text(key).orElse(fallback);
+            try {
+                Duration d = parseIsoDuration(v);
+                if (d.isNegative()) {
+                    throw new DateTimeParseException("negative", v, 0);
+                }
+                return d;
+            } catch (DateTimeParseException e) {
+                throw new InvalidSettingException(key, "is '" + v
+                        + "', which is not an ISO-8601 duration; use e.g. P30D (30 days), PT12H or PT5M.");
+            }
+        }
+
+        Duration positiveDuration(String key, String fallback) {
+            Duration d = duration(key, fallback);
+            if (d.isZero()) {
+                throw new InvalidSettingException(key, "is zero; use a positive ISO-8601 duration such as PT1H.");
+            }
+            return d;
+        }
+
+        /** Accepts day-based (P30D) and time-based (PT5M) forms, and the two combined (P1DT2H). */
+        private static Duration parseIsoDuration(String v) {
+            return Duration.parse(v.toUpperCase(Locale.ROOT));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.orchestratorqueueroutes.odata;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import io.github.orchestratorqueueroutes.auth.AccessTokens;
+
+/**
+ * Turns the {@link OrchestratorRequest} in the exchange variable into exactly the camel-http headers for it. Every
+ * header is removed first: leftover {@code CamelHttpPath}/{@code CamelHttpQuery} values from an earlier call would
+ * otherwise rewrite this call's URL, and route headers would be sent to the server.
+ */
+public class OrchestratorCall {
+
+    public static final String FOLDER_HEADER = "X-UIPATH-OrganizationUnitId";
+    static final String TOKEN_GENERATION = "orchestratorTokenGeneration";
+
+    private final AccessTokens tokens;
+
+    public OrchestratorCall(AccessTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    public void prepare(Exchange exchange) {
+        OrchestratorRequest request = request(exchange);
+        AccessTokens.Grant grant = tokens.current();
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader("Authorization", grant.bearerHeader());
+        message.setHeader("Accept", "application/json");
+        if (request.folderId() != null) {
+            message.setHeader(FOLDER_HEADER, request.folderId().toString());
+        }
+        message.setHeader(Exchange.HTTP_METHOD, request.method());
+        message.setHeader(Exchange.HTTP_PATH, request.path());
+        String query = request.rawQuery();
+        if (query != null) {
+            message.setHeader(Exchange.HTTP_RAW_QUERY, query);
+        }
+        if (request.jsonBody() != null) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setBody(request.jsonBody());
+        } else {
+            message.setBody(null);
+        }
+        exchange.setVariable(TOKEN_GENERATION, grant.generation());
+    }
+
+    /** After a 401: drop the refused token (once per token) and prepare the same call with a fresh one. */
+    public void prepareAfterUnauthorized(Exchange exchange) {
+        tokens.rejected(exchange.getVariable(TOKEN_GENERATION, Long.class));
+        prepare(exchange);
+    }
+
+    static OrchestratorRequest request(Exchange exchange) {
+        OrchestratorRequest request = exchange.getVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.class);
+        if (request == null) {
+            throw new IllegalStateException("No " + OrchestratorRequest.VARIABLE + " variable set before the call");
+        }
+        return request;
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.orchestratorqueueroutes.purge;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Which items a purge may clear: status in {@code purge.statuses}, queue in {@code purge.queues} (all when empty), and
+ * finished (EndProcessing, else CreationTime) before the cutoff of {@code purge.older-than}. The same rules are pushed
+ * into the list call's {@code $filter} and checked again on every listed item, so a server that ignores part of a
+ * filter still cannot widen the purge.
+ */
+public final class PurgeCriteria {
+
+    static final List<String> STATUS_NAMES =
+            List.of("New", "InProgress", "Failed", "Successful", "Abandoned", "Retried", "Deleted");
+    /** Orchestrator allows 100 expressions per filter; above this many queues the queue test stays client-side. */
+    static final int MAX_QUEUES_IN_FILTER = 50;
+
+    private final Set<String> statuses;
+    private final Duration olderThan;
+
+    public PurgeCriteria(Set<String> statuses, Duration olderThan) {
+        this.statuses = Set.copyOf(statuses);
+        this.olderThan = olderThan;
+    }
+
+    /** The latest finish time an item may have, or null when age does not matter. */
+    public Instant cutoff(Instant now) {
+        return olderThan.isZero() ? null : now.minus(olderThan);
+    }
+
+    /**
+     * @param queueIds the selected queues' ids, or null for every queue
+     */
+    public String listFilter(Collection<Long> queueIds, Instant cutoff) {
+        StringBuilder filter = new StringBuilder("(")
+                .append(statuses.stream().sorted().map(s -> "Status eq '" + s + "'").collect(Collectors.joining(" or ")))
+                .append(')');
+        if (queueIds != null && queueIds.size() <= MAX_QUEUES_IN_FILTER) {
+            filter.append(" and (")
+                    .append(queueIds.stream().sorted().map(id -> "QueueDefinitionId eq " + id)
+                            .collect(Collectors.joining(" or ")))
+                    .append(')');
+        }
+        if (cutoff != null) {
+            String at = cutoff.toString();
+            filter.append(" and (EndProcessing lt ").append(at)
+                    .append(" or (EndProcessing eq null and CreationTime lt ").append(at).append("))");
+        }
+        return filter.toString();
+    }
+
+    /** The client-side twin of {@link #listFilter}. */
+    public boolean selected(JsonNode listed, Collection<Long> queueIds, Instant cutoff) {
+        if (!statusAllowed(listed.get("Status"))) {
+            return false;
+        }
+        if (queueIds != null && !queueIds.contains(listed.path("QueueDefinitionId").asLong(-1))) {
+            return false;
+        }
+        return cutoff == null || finishedBefore(listed, cutoff);
+    }
+
+    /** Invariant 1: only a status in {@code purge.statuses} (all of them clearable) allows a PUT. */
+    public boolean statusAllowed(JsonNode status) {
+        String name = statusName(status);
+        return name != null && statuses.contains(name);
+    }
+
+    /** The status as its name, also when a server sends the number; null when missing or unknown. */
+    public static String statusName(JsonNode status) {
+        if (status == null || status.isNull()) {
+            return null;
+        }
+        String text = status.asText();
+        if (text.matches("\\d+")) {
+            int ordinal = Integer.parseInt(text);
+            return ordinal < STATUS_NAMES.size() ? STATUS_NAMES.get(ordinal) : null;
+        }
+        return STATUS_NAMES.stream().filter(s -> s.equalsIgnoreCase(text)).findFirst().orElse(null);
+    }
+
+    public static boolean hasContent(JsonNode item) {
+        JsonNode content = item.get("SpecificContent");
+        if (content == null) {
+            // the list reply may leave the object out and carry only its JSON text
+            JsonNode data = item.get("SpecificData");
+            return data != null && !data.isNull() && !data.asText().isBlank()
+                    && !data.asText().replaceAll("\\s", "").matches("\\{}|\\{\"DynamicProperties\":(\\{}|null)}");
+        }
+        return !content.isNull() && !(content.isObject() && content.isEmpty());
+    }
+
+    private static boolean finishedBefore(JsonNode item, Instant cutoff) {
+        JsonNode end = item.get("EndProcessing");
+        JsonNode reference = end == null || end.isNull() ? item.get("CreationTime") : end;
+        if (reference == null || reference.isNull()) {
+            return false;
+        }
+        try {
+            return Instant.parse(reference.asText()).isBefore(cutoff);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+}

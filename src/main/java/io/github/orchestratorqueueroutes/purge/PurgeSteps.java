@@ -1,0 +1,216 @@
+package io.github.orchestratorqueueroutes.purge;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.orchestratorqueueroutes.folders.FolderRef;
+import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import io.github.orchestratorqueueroutes.run.AuditAction;
+import io.github.orchestratorqueueroutes.run.AuditEntry;
+import io.github.orchestratorqueueroutes.run.FailureReason;
+import io.github.orchestratorqueueroutes.run.RunJournal;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the purge routes ({@code routes/purge.camel.yaml}) that need Java: each reads and writes exchange
+ * variables and delegates the decision to {@link PurgeCriteria}, {@link PurgeBody} or {@link QueueDirectory}.
+ */
+public class PurgeSteps {
+
+    public static final String FOLDER = "folder";
+    public static final String CUTOFF = "purgeCutoff";
+    public static final String QUEUE_IDS = "purgeQueueIds";
+    public static final String LISTED_VERDICT = "listedVerdict";
+    public static final String FRESH_VERDICT = "freshVerdict";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PurgeSteps.class);
+
+    private final PurgeCriteria criteria;
+    private final Set<String> queueNames;
+    private final int pageSize;
+    private final QueueDirectory queues;
+    private final RunJournal journal;
+    private final Clock clock;
+    /** Ids of items of queues linked to several folders: only those can be listed twice in one run. */
+    private final Set<Long> sharedItemsSeen = ConcurrentHashMap.newKeySet();
+
+    public PurgeSteps(PurgeCriteria criteria, Set<String> queueNames, int pageSize, QueueDirectory queues,
+            RunJournal journal, Clock clock) {
+        this.criteria = criteria;
+        this.queueNames = Set.copyOf(queueNames);
+        this.pageSize = pageSize;
+        this.queues = queues;
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    public void beginRun(Exchange exchange) {
+        Instant cutoff = criteria.cutoff(clock.instant());
+        if (cutoff != null) {
+            exchange.setVariable(CUTOFF, cutoff);
+        }
+        queues.clear();
+        sharedItemsSeen.clear();
+    }
+
+    public void beginFolder(Exchange exchange) {
+        FolderRef folder = exchange.getMessage().getBody(FolderRef.class);
+        exchange.setVariable(FOLDER, folder);
+        journal.folderStarted("purge", folder.id(), folder.path());
+        KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueDefinitions", null, folder.id(), pageSize,
+                "GET QueueDefinitions"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void rememberQueues(Exchange exchange) {
+        queues.remember(folder(exchange).id(), exchange.getMessage().getBody(List.class));
+    }
+
+    public void beginItems(Exchange exchange) {
+        FolderRef folder = folder(exchange);
+        List<Long> ids = queues.idsOf(folder.id(), queueNames);
+        if (!queueNames.isEmpty() && ids.isEmpty()) {
+            LOG.info("purge {} ({}): none of the queues in purge.queues is in this folder", folder.path(), folder.id());
+        }
+        List<Long> selected = queueNames.isEmpty() ? null : ids;
+        exchange.setVariable(QUEUE_IDS, selected);
+        String filter = criteria.listFilter(selected, cutoff(exchange));
+        KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueItems", filter, folder.id(), pageSize,
+                "GET QueueItems"));
+        if (selected != null && selected.isEmpty()) {
+            exchange.setVariable(KeysetPaging.MORE_PAGES, false);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public void countListed(Exchange exchange) {
+        KeysetPaging.Cursor cursor = exchange.getVariable(KeysetPaging.CURSOR, KeysetPaging.Cursor.class);
+        journal.listed(folder(exchange).id(), exchange.getMessage().getBody(List.class).size(), cursor.total());
+    }
+
+    /**
+     * Looks at an item as listed. Sets {@value #LISTED_VERDICT}: {@code candidate} (fetch and clear it),
+     * {@code skipped-empty} (content already empty: no further call), or {@code passed-over} (not selected, or
+     * already handled in another folder of its queue).
+     */
+    @SuppressWarnings("unchecked")
+    public void inspectListed(Exchange exchange) {
+        JsonNode listed = exchange.getMessage().getBody(JsonNode.class);
+        FolderRef folder = folder(exchange);
+        long queueId = listed.path("QueueDefinitionId").asLong(-1);
+        QueueDirectory.Queue queue = queues.find(folder.id(), queueId);
+        PurgeItem item = new PurgeItem(folder.id(), listed.path("Id").asLong(-1), queueId,
+                queue == null ? null : queue.name(), PurgeCriteria.statusName(listed.get("Status")));
+        exchange.setVariable(PurgeItem.VARIABLE, item);
+        if (queue == null) {
+            throw new MalformedItemException("its queue definition " + queueId
+                    + " is not among the queues of folder " + folder.id());
+        }
+        String verdict;
+        if (!criteria.selected(listed, exchange.getVariable(QUEUE_IDS, List.class), cutoff(exchange))) {
+            verdict = "passed-over";
+        } else if (queue.foldersCount() > 1 && !sharedItemsSeen.add(item.itemId())) {
+            verdict = "passed-over";
+        } else if (!PurgeCriteria.hasContent(listed)) {
+            verdict = "skipped-empty";
+        } else {
+            verdict = "candidate";
+        }
+        exchange.setVariable(LISTED_VERDICT, verdict);
+    }
+
+    public void detailRequest(Exchange exchange) {
+        PurgeItem item = item(exchange);
+        exchange.setVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.get(
+                "odata/QueueItems(" + item.itemId() + ")", item.folderId(), "GET QueueItems(" + item.itemId() + ")"));
+    }
+
+    /**
+     * Judges the fresh detail in the body. Sets {@value #FRESH_VERDICT}: {@code clear}, {@code skipped-status} (no
+     * longer in an allowed status) or {@code skipped-empty}.
+     */
+    public void judgeDetail(Exchange exchange) {
+        JsonNode detail = exchange.getMessage().getBody(JsonNode.class);
+        PurgeItem item = item(exchange);
+        if (detail == null || !detail.isObject() || detail.path("Id").asLong(-1) != item.itemId()) {
+            throw new MalformedItemException("the detail reply for item " + item.itemId() + " is not that item");
+        }
+        item = item.withStatus(PurgeCriteria.statusName(detail.get("Status")));
+        exchange.setVariable(PurgeItem.VARIABLE, item);
+        String verdict;
+        if (!criteria.statusAllowed(detail.get("Status"))) {
+            verdict = "skipped-status";
+        } else if (!PurgeCriteria.hasContent(detail)) {
+            verdict = "skipped-empty";
+        } else {
+            verdict = "clear";
+        }
+        exchange.setVariable(FRESH_VERDICT, verdict);
+    }
+
+    public void putRequest(Exchange exchange) {
+        JsonNode detail = exchange.getMessage().getBody(JsonNode.class);
+        PurgeItem item = item(exchange);
+        String body = PurgeBody.build(detail, item.queue()).toString();
+        exchange.setVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.put(
+                "odata/QueueItems(" + item.itemId() + ")", item.folderId(), body, "PUT QueueItems(" + item.itemId() + ")"));
+    }
+
+    public void recordCleared(Exchange exchange) {
+        record(exchange, AuditAction.CLEARED, null);
+    }
+
+    public void recordWouldClear(Exchange exchange) {
+        record(exchange, AuditAction.WOULD_CLEAR, null);
+    }
+
+    public void recordSkippedEmpty(Exchange exchange) {
+        record(exchange, AuditAction.SKIPPED_EMPTY, null);
+    }
+
+    public void recordSkippedStatus(Exchange exchange) {
+        record(exchange, AuditAction.SKIPPED_STATUS, null);
+    }
+
+    public void recordPassedOver(Exchange exchange) {
+        journal.itemPassedOver();
+    }
+
+    public void recordFailure(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
+        LOG.warn("Item {} failed: {}", item(exchange).itemId(), reason);
+        record(exchange, AuditAction.FAILED, reason);
+    }
+
+    public void recordFolderFailure(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        FolderRef folder = folder(exchange);
+        journal.runFailed("Purge of folder " + folder.path() + " (" + folder.id() + ") stopped: "
+                + (failure == null ? "unknown failure" : FailureReason.of(failure)), failure);
+    }
+
+    private void record(Exchange exchange, AuditAction action, String error) {
+        PurgeItem item = item(exchange);
+        journal.record(new AuditEntry(action, item.folderId(), item.queue(), item.itemId(), item.status(), error));
+    }
+
+    private static PurgeItem item(Exchange exchange) {
+        return exchange.getVariable(PurgeItem.VARIABLE, PurgeItem.class);
+    }
+
+    private static FolderRef folder(Exchange exchange) {
+        return exchange.getVariable(FOLDER, FolderRef.class);
+    }
+
+    private static Instant cutoff(Exchange exchange) {
+        return exchange.getVariable(CUTOFF, Instant.class);
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.orchestratorqueueroutes.run;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+
+import io.github.orchestratorqueueroutes.auth.AuthenticationException;
+import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
+import io.github.orchestratorqueueroutes.purge.MalformedItemException;
+
+/** One line a person can act on for a failure; our own exceptions already carry such a message. */
+public final class FailureReason {
+
+    private FailureReason() {
+    }
+
+    public static String of(Throwable failure) {
+        Throwable t = failure;
+        while (t != null) {
+            if (t instanceof OrchestratorCallException || t instanceof AuthenticationException
+                    || t instanceof InvalidSettingException) {
+                return t.getMessage();
+            }
+            if (t instanceof MalformedItemException) {
+                return "Not cleared: " + t.getMessage();
+            }
+            if (t instanceof ConnectException) {
+                return "Orchestrator cannot be reached (connection refused); check orchestrator.url and the network.";
+            }
+            if (t instanceof SocketTimeoutException) {
+                return "Orchestrator did not answer in time (orchestrator.http.response-timeout): " + t.getMessage();
+            }
+            if (t instanceof IOException) {
+                return "Connection problem with Orchestrator: " + t.getClass().getSimpleName()
+                        + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            }
+            t = t.getCause();
+        }
+        return "Unexpected error " + failure.getClass().getName() + ": " + failure.getMessage();
+    }
+
+    /** True for failures a person must fix in the settings (exit code 2). */
+    public static boolean isConfigurationProblem(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException
+                    || t instanceof AuthenticationException auth && auth.isConfigurationProblem()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

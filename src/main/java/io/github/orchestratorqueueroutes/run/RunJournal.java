@@ -1,0 +1,269 @@
+package io.github.orchestratorqueueroutes.run;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The record of one run: the audit file ({@code audit/<run-id>.jsonl}, one line per item as it happens), the counts,
+ * progress lines every few seconds, and the summary ({@code runs/<run-id>.json}) with the exit code. Runs never
+ * overlap, so one journal serves the process; item records arrive from several threads.
+ */
+public class RunJournal {
+
+    public static final String RUN_ID = "runId";
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURES = 1;
+    public static final int EXIT_CONFIGURATION = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunJournal.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON_LINE = new ObjectMapper();
+    private static final DateTimeFormatter RUN_ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final int MAX_FAILURES_IN_SUMMARY = 1000;
+
+    private final Path outputDir;
+    private final Clock clock;
+    private final Duration progressInterval;
+
+    private String runId;
+    private Instant start;
+    private BufferedWriter audit;
+    private final Map<AuditAction, Long> counts = new EnumMap<>(AuditAction.class);
+    private final List<ObjectNode> failures = new ArrayList<>();
+    private long failureCount;
+    private final List<String> runErrors = new ArrayList<>();
+    private boolean configurationError;
+    private final Map<Long, ObjectNode> folders = new LinkedHashMap<>();
+    private Progress progress;
+    private RunSummary last;
+
+    /** The outcome of a finished run, for the launcher and tests. */
+    public record RunSummary(String runId, int exitCode, Map<AuditAction, Long> counts, Path summaryFile,
+            Path auditFile) {
+    }
+
+    public RunJournal(Path outputDir, Clock clock, Duration progressInterval) {
+        this.outputDir = outputDir;
+        this.clock = clock;
+        this.progressInterval = progressInterval;
+    }
+
+    public synchronized void begin(Exchange exchange) {
+        start = clock.instant();
+        runId = RUN_ID_TIME.format(start) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        counts.clear();
+        failures.clear();
+        failureCount = 0;
+        runErrors.clear();
+        configurationError = false;
+        folders.clear();
+        progress = null;
+        try {
+            Files.createDirectories(outputDir.resolve("audit"));
+            Files.createDirectories(outputDir.resolve("runs"));
+            audit = Files.newBufferedWriter(auditFile(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+        } catch (IOException e) {
+            throw new InvalidSettingException("output.dir", "points at '" + outputDir.toAbsolutePath()
+                    + "', where the audit file cannot be written (" + e.getClass().getSimpleName() + "). "
+                    + "Use a writable folder.");
+        }
+        exchange.setVariable(RUN_ID, runId);
+        MDC.put(RUN_ID, runId);
+        LOG.info("Run {} started; audit trail: {}", runId, auditFile());
+    }
+
+    public synchronized void record(AuditEntry entry) {
+        counts.merge(entry.action(), 1L, Long::sum);
+        ObjectNode line = JSON_LINE.createObjectNode();
+        line.put("time", clock.instant().toString());
+        line.put("runId", runId);
+        line.put("action", entry.action().word());
+        line.put("folderId", entry.folderId());
+        line.put("queue", entry.queue());
+        line.put("itemId", entry.itemId());
+        line.put("status", entry.status());
+        line.put("error", entry.error());
+        try {
+            audit.write(JSON_LINE.writeValueAsString(line));
+            audit.newLine();
+            audit.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot append to the audit file " + auditFile(), e);
+        }
+        if (entry.action() == AuditAction.FAILED) {
+            failureCount++;
+            if (failures.size() < MAX_FAILURES_IN_SUMMARY) {
+                ObjectNode failure = JSON_LINE.createObjectNode();
+                failure.put("folderId", entry.folderId());
+                failure.put("queue", entry.queue());
+                failure.put("itemId", entry.itemId());
+                failure.put("error", entry.error());
+                failures.add(failure);
+            }
+        }
+        itemHandled();
+    }
+
+    /** Counts an item that needed no audit line (not selected, or already handled in another folder). */
+    public synchronized void itemPassedOver() {
+        itemHandled();
+    }
+
+    /** A folder's walk begins; progress is reported per folder. */
+    public synchronized void folderStarted(String job, long folderId, String path) {
+        ObjectNode folder = JSON_LINE.createObjectNode();
+        folder.put("id", folderId);
+        folder.put("path", path);
+        folder.put("listed", 0);
+        folders.put(folderId, folder);
+        progress = new Progress(job + " " + path + " (" + folderId + ")", clock.instant());
+    }
+
+    /** Items listed in the current folder, and the server's total when it gave one. */
+    public synchronized void listed(long folderId, int count, Long total) {
+        ObjectNode folder = folders.get(folderId);
+        if (folder != null) {
+            folder.put("listed", folder.get("listed").asLong() + count);
+        }
+        if (progress != null && total != null) {
+            progress.total = total;
+        }
+    }
+
+    /** An error that stopped the run or a folder (not one item). */
+    public synchronized void runFailed(String message, Throwable cause) {
+        runErrors.add(message);
+        if (cause != null && FailureReason.isConfigurationProblem(cause)) {
+            configurationError = true;
+        }
+        LOG.error("{}", message);
+    }
+
+    /** The run stopped on an error no folder or item caught (for example a refused credential). */
+    public void recordRunFailure(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        runFailed("Run stopped: " + (failure == null ? "unknown failure" : FailureReason.of(failure)), failure);
+    }
+
+    public synchronized RunSummary finish() {
+        Instant end = clock.instant();
+        int exitCode = configurationError ? EXIT_CONFIGURATION
+                : failureCount > 0 || !runErrors.isEmpty() ? EXIT_FAILURES : EXIT_OK;
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("runId", runId);
+        summary.put("start", start.toString());
+        summary.put("end", end.toString());
+        summary.put("durationSeconds", Duration.between(start, end).toMillis() / 1000.0);
+        ObjectNode countNode = summary.putObject("counts");
+        for (AuditAction action : AuditAction.values()) {
+            countNode.put(action.word(), counts.getOrDefault(action, 0L));
+        }
+        ArrayNode folderNode = summary.putArray("folders");
+        folders.values().forEach(folderNode::add);
+        summary.putArray("exports");
+        summary.put("failureCount", failureCount);
+        ArrayNode failureNode = summary.putArray("failures");
+        failures.forEach(failureNode::add);
+        if (failureCount > failures.size()) {
+            summary.put("failuresNotListed", failureCount - failures.size());
+        }
+        ArrayNode errorNode = summary.putArray("runErrors");
+        runErrors.forEach(errorNode::add);
+        summary.put("auditFile", auditFile().toString());
+        summary.put("exitCode", exitCode);
+        Path summaryFile = outputDir.resolve("runs").resolve(runId + ".json");
+        try {
+            if (audit != null) {
+                audit.close();
+            }
+            Files.writeString(summaryFile, JSON.writeValueAsString(summary) + System.lineSeparator());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the run summary " + summaryFile, e);
+        }
+        LOG.info("Run {} finished in {} s, exit code {}: {}; {} failed item(s){}. Summary: {}", runId,
+                String.format("%.1f", Duration.between(start, end).toMillis() / 1000.0), exitCode, describeCounts(),
+                failureCount, runErrors.isEmpty() ? "" : ", " + runErrors.size() + " run error(s)", summaryFile);
+        MDC.remove(RUN_ID);
+        last = new RunSummary(runId, exitCode, Map.copyOf(counts), summaryFile, auditFile());
+        return last;
+    }
+
+    public synchronized RunSummary lastRun() {
+        return last;
+    }
+
+    private String describeCounts() {
+        StringBuilder sb = new StringBuilder();
+        for (AuditAction action : AuditAction.values()) {
+            long n = counts.getOrDefault(action, 0L);
+            if (n > 0) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(action.word()).append(' ').append(n);
+            }
+        }
+        return sb.isEmpty() ? "nothing to do" : sb.toString();
+    }
+
+    private Path auditFile() {
+        return outputDir.resolve("audit").resolve(runId + ".jsonl");
+    }
+
+    private void itemHandled() {
+        if (progress == null) {
+            return;
+        }
+        progress.done++;
+        Instant now = clock.instant();
+        if (Duration.between(progress.lastLog, now).compareTo(progressInterval) >= 0) {
+            progress.lastLog = now;
+            double seconds = Math.max(0.001, Duration.between(progress.started, now).toMillis() / 1000.0);
+            double rate = progress.done / seconds;
+            String of = progress.total == null ? "" : "/" + progress.total;
+            String eta = progress.total == null || rate <= 0 ? ""
+                    : String.format(", about %d s left", Math.max(0, Math.round((progress.total - progress.done) / rate)));
+            LOG.info("{}: {}{} items handled, {} items/s{}", progress.label, progress.done, of,
+                    String.format("%.1f", rate), eta);
+        }
+    }
+
+    private static final class Progress {
+        final String label;
+        final Instant started;
+        Instant lastLog;
+        long done;
+        Long total;
+
+        Progress(String label, Instant started) {
+            this.label = label;
+            this.started = started;
+            this.lastLog = started;
+        }
+    }
+}

@@ -1,0 +1,474 @@
+package io.github.orchestratorqueueroutes.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.orchestratorqueueroutes.simulator.ODataQueryEvaluator.InvalidQueryException;
+
+/**
+ * An in-process fake UiPath Orchestrator on a loopback port. It is strict where the real service is strict (folder
+ * header, {@code $top} limit, PUT rules, token expiry) so the product cannot pass tests by luck, and it records every
+ * request so tests can assert on what was sent.
+ */
+public final class OrchestratorSimulator implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ITEM_PATH = Pattern.compile("/odata/QueueItems\\((\\d+)\\)");
+    private static final Pattern QUEUE_PATH = Pattern.compile("/odata/QueueDefinitions\\((\\d+)\\)");
+    private static final Set<String> PUT_FIELDS = Set.of("Name", "Priority", "SpecificContent", "DeferDate",
+            "DueDate", "RiskSlaDate", "Reference", "Progress");
+    private static final Set<String> CLEARABLE = Set.of("Successful", "Deleted", "Retried");
+    private static final int MAX_TOP = 100;
+
+    private final SimulatedTenant tenant;
+    private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
+    private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private volatile Duration tokenLifetime = Duration.ofHours(1);
+    private volatile Duration latency = Duration.ZERO;
+    private final List<Function<RecordedRequest, Optional<SimulatedReply>>> interceptors = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RecordedRequest>> afterRequest = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private ExecutorService executor;
+
+    public OrchestratorSimulator(SimulatedTenant tenant) {
+        this.tenant = tenant;
+    }
+
+    public OrchestratorSimulator() {
+        this(SimulatedTenant.seeded());
+    }
+
+    public synchronized OrchestratorSimulator start() {
+        if (server != null) {
+            return this;
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot open a loopback port for the Orchestrator simulator", e);
+        }
+        executor = Executors.newFixedThreadPool(32, r -> {
+            Thread t = new Thread(r, "orchestrator-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        return this;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            server = null;
+        }
+    }
+
+    /** Base URL, like an on-prem Orchestrator's: {@code http://127.0.0.1:port}. */
+    public String url() {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+    }
+
+    public String tokenUrl() {
+        return url() + SimulatorAccounts.TOKEN_PATH;
+    }
+
+    public SimulatedTenant tenant() {
+        return tenant;
+    }
+
+    public List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    // --- knobs ---
+
+    /** Lifetime of tokens issued from now on (client credentials, password login). */
+    public void tokenLifetime(Duration lifetime) {
+        this.tokenLifetime = lifetime;
+    }
+
+    /** Makes every issued token invalid at once, as a revocation or an expiry would. */
+    public void expireIssuedTokens() {
+        issuedTokens.replaceAll((token, expiry) -> Instant.EPOCH);
+    }
+
+    /** Delay added to every request before it is answered. */
+    public void latency(Duration latency) {
+        this.latency = latency;
+    }
+
+    /**
+     * Answers matching requests with the given reply instead of the simulated API, for fault tests. The function sees
+     * the request (status 0) and returns a reply, or empty to let the simulator answer.
+     */
+    public void intercept(Function<RecordedRequest, Optional<SimulatedReply>> interceptor) {
+        interceptors.add(interceptor);
+    }
+
+    /** Runs after each answered request, e.g. to change the tenant as another user would between two calls. */
+    public void afterEachRequest(Consumer<RecordedRequest> listener) {
+        afterRequest.add(listener);
+    }
+
+    /** A canned answer for {@link #intercept}. */
+    public record SimulatedReply(int status, String contentType, String body) {
+        public static SimulatedReply error(int status, int errorCode, String message) {
+            return jsonReply(status, errorBody(errorCode, message));
+        }
+    }
+
+    // --- dispatch ---
+
+    private static SimulatedReply jsonReply(int status, JsonNode body) {
+        return new SimulatedReply(status, "application/json; charset=utf-8", body == null ? "" : body.toString());
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<String, String> query = decodeQuery(exchange.getRequestURI().getRawQuery());
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        RecordedRequest seen = new RecordedRequest(Instant.now(), exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), query, headers, body, 0);
+        SimulatedReply reply;
+        try {
+            if (!latency.isZero()) {
+                Thread.sleep(latency.toMillis());
+            }
+            reply = intercepted(seen).orElseGet(() -> route(exchange, query, body));
+        } catch (InvalidQueryException e) {
+            reply = error(400, 1000, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply = error(503, 0, "Shutting down");
+        } catch (RuntimeException e) {
+            reply = error(500, 0, "Simulator error: " + e);
+        }
+        RecordedRequest answered = new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, body,
+                reply.status());
+        requests.add(answered);
+        afterRequest.forEach(listener -> listener.accept(answered));
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        if (!reply.contentType().isEmpty()) {
+            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        }
+        exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private Optional<SimulatedReply> intercepted(RecordedRequest request) {
+        for (var interceptor : interceptors) {
+            Optional<SimulatedReply> reply = interceptor.apply(request);
+            if (reply.isPresent()) {
+                return reply;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private SimulatedReply route(HttpExchange exchange, Map<String, String> query, String body) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals(SimulatorAccounts.TOKEN_PATH) && method.equals("POST")) {
+            return clientCredentialsToken(exchange, body);
+        }
+        if (path.startsWith("/identity_")) {
+            // what a mistyped identity URL really answers: a sign-in page with status 200
+            return new SimulatedReply(200, "text/html; charset=utf-8",
+                    "<!DOCTYPE html><html><head><title>Sign in</title></head><body>UiPath</body></html>");
+        }
+        if (path.equals("/api/Account/Authenticate") && method.equals("POST")) {
+            return passwordLogin(body);
+        }
+        if (!path.startsWith("/odata/")) {
+            return error(404, 0, "No endpoint at " + path);
+        }
+        if (!authorized(exchange)) {
+            return new SimulatedReply(401, "application/json; charset=utf-8",
+                    "{\"message\":\"You are not authenticated!\",\"errorCode\":0,\"traceId\":\"" + traceId() + "\"}");
+        }
+        if (path.equals("/odata/Folders") && method.equals("GET")) {
+            return collection(tenant.folders(), query, SimulatedTenant.FOLDER_PROPERTIES, "Folders");
+        }
+        Object folder = folderOf(exchange);
+        if (folder instanceof SimulatedReply problem) {
+            return problem;
+        }
+        long folderId = (Long) folder;
+        if (path.equals("/odata/QueueDefinitions") && method.equals("GET")) {
+            return collection(tenant.queuesIn(folderId), query, SimulatedTenant.QUEUE_PROPERTIES, "QueueDefinitions");
+        }
+        Matcher queuePath = QUEUE_PATH.matcher(path);
+        if (queuePath.matches() && method.equals("GET")) {
+            long queueId = Long.parseLong(queuePath.group(1));
+            return tenant.queuesIn(folderId).stream().filter(q -> q.get("Id").asLong() == queueId).findFirst()
+                    .map(q -> jsonReply(200, q))
+                    .orElseGet(() -> error(404, 1002, "Queue definition does not exist."));
+        }
+        if (path.equals("/odata/QueueItems") && method.equals("GET")) {
+            return collection(tenant.itemsIn(folderId), query, SimulatedTenant.ITEM_PROPERTIES, "QueueItems");
+        }
+        Matcher itemPath = ITEM_PATH.matcher(path);
+        if (itemPath.matches()) {
+            long itemId = Long.parseLong(itemPath.group(1));
+            if (method.equals("GET")) {
+                return tenant.itemIn(folderId, itemId).<SimulatedReply>map(item -> jsonReply(200, item))
+                        .orElseGet(() -> error(404, 1002, "Queue item does not exist."));
+            }
+            if (method.equals("PUT")) {
+                return updateItem(exchange, folderId, itemId, body);
+            }
+        }
+        return error(405, 0, "Method " + method + " is not supported on " + path);
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        String token = header.substring("Bearer ".length());
+        if (token.equals(SimulatorAccounts.PERSONAL_ACCESS_TOKEN)) {
+            return true;
+        }
+        Instant expiry = issuedTokens.get(token);
+        return expiry != null && Instant.now().isBefore(expiry);
+    }
+
+    /** The folder id from the header, or an error reply as the real service gives it. */
+    private Object folderOf(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("X-UIPATH-OrganizationUnitId");
+        if (header == null || header.isBlank()) {
+            return error(400, 1101, "An organization unit is required for this action.");
+        }
+        try {
+            long id = Long.parseLong(header.trim());
+            if (tenant.folder(id).isPresent()) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below like an unknown folder
+        }
+        return error(400, 1100, "Folder does not exist or the user does not have access to the folder.");
+    }
+
+    private SimulatedReply collection(List<ObjectNode> rows, Map<String, String> query, Set<String> properties, String set) {
+        int top = MAX_TOP;
+        if (query.containsKey("$top")) {
+            top = parseCount(query.get("$top"), "$top");
+            if (top > MAX_TOP) {
+                return error(400, 1000, "The limit of " + MAX_TOP + " items per request ($top) was exceeded.");
+            }
+        }
+        int skip = query.containsKey("$skip") ? parseCount(query.get("$skip"), "$skip") : 0;
+        Predicate<JsonNode> filter = ODataQueryEvaluator.filter(query.get("$filter"), properties);
+        Comparator<JsonNode> order = ODataQueryEvaluator.orderBy(query.get("$orderby"), properties);
+        List<ObjectNode> matching = rows.stream().filter(filter).sorted(order).toList();
+        ObjectNode reply = JSON.createObjectNode();
+        reply.put("@odata.context", "/odata/$metadata#" + set);
+        if ("true".equalsIgnoreCase(query.get("$count"))) {
+            reply.put("@odata.count", matching.size());
+        }
+        ArrayNode value = reply.putArray("value");
+        matching.stream().skip(skip).limit(top).forEach(value::add);
+        return jsonReply(200, reply);
+    }
+
+    private static int parseCount(String text, String option) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidQueryException("Invalid value '" + text + "' for " + option + ".");
+        }
+    }
+
+    private SimulatedReply updateItem(HttpExchange exchange, long folderId, long itemId, String body) {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            return error(415, 0, "Content-Type must be application/json.");
+        }
+        JsonNode update;
+        try {
+            update = JSON.readTree(body);
+        } catch (IOException e) {
+            return error(400, 1000, "The request body is not valid JSON.");
+        }
+        if (update == null || !update.isObject()) {
+            return error(400, 1000, "The request body must be a JSON object.");
+        }
+        for (String field : (Iterable<String>) update::fieldNames) {
+            if (!PUT_FIELDS.contains(field)) {
+                return error(400, 1000, "The property '" + field + "' does not exist on type 'QueueItemDto'.");
+            }
+        }
+        var current = tenant.itemIn(folderId, itemId);
+        if (current.isEmpty()) {
+            return error(404, 1002, "Queue item does not exist.");
+        }
+        ObjectNode item = current.get();
+        String queueName = tenant.queueName(item.get("QueueDefinitionId").asLong());
+        if (!queueName.equals(update.path("Name").asText(null))) {
+            return error(400, 1000, "The queue name does not match the queue of this item.");
+        }
+        if (!CLEARABLE.contains(item.get("Status").asText())) {
+            return error(400, 1000, "Queue item content can only be changed for items in status Successful, "
+                    + "Deleted or Retried; this item is " + item.get("Status").asText() + ".");
+        }
+        if (!Set.of("High", "Normal", "Low").contains(update.path("Priority").asText())) {
+            return error(400, 1000, "Priority must be High, Normal or Low.");
+        }
+        for (String date : List.of("DeferDate", "DueDate", "RiskSlaDate")) {
+            JsonNode value = update.get(date);
+            if (value != null && !value.isNull()) {
+                try {
+                    Instant.parse(value.asText());
+                } catch (RuntimeException e) {
+                    return error(400, 1000, "Invalid date in " + date + ".");
+                }
+            }
+        }
+        JsonNode content = update.get("SpecificContent");
+        if (content != null && !content.isNull() && !content.isObject()) {
+            return error(400, 1000, "SpecificContent must be an object.");
+        }
+        tenant.applyUpdate(itemId, update);
+        return new SimulatedReply(200, "", "");
+    }
+
+    private SimulatedReply clientCredentialsToken(HttpExchange exchange, String body) {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
+            return new SimulatedReply(400, "application/json", "{\"error\":\"invalid_request\"}");
+        }
+        Map<String, String> form = decodeQuery(body);
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            return new SimulatedReply(400, "application/json", "{\"error\":\"unsupported_grant_type\"}");
+        }
+        if (!SimulatorAccounts.CLIENT_ID.equals(form.get("client_id"))
+                || !SimulatorAccounts.CLIENT_SECRET.equals(form.get("client_secret"))) {
+            return new SimulatedReply(400, "application/json", "{\"error\":\"invalid_client\"}");
+        }
+        String scope = form.getOrDefault("scope", "");
+        String token = issueToken();
+        ObjectNode reply = JSON.createObjectNode();
+        reply.put("access_token", token);
+        reply.put("expires_in", tokenLifetime.toSeconds());
+        reply.put("token_type", "Bearer");
+        reply.put("scope", scope);
+        return jsonReply(200, reply);
+    }
+
+    private SimulatedReply passwordLogin(String body) {
+        JsonNode login;
+        try {
+            login = JSON.readTree(body);
+        } catch (IOException e) {
+            return error(400, 0, "The request body is not valid JSON.");
+        }
+        boolean valid = SimulatorAccounts.TENANCY_NAME.equalsIgnoreCase(login.path("tenancyName").asText())
+                && SimulatorAccounts.USERNAME.equals(login.path("usernameOrEmailAddress").asText())
+                && SimulatorAccounts.PASSWORD.equals(login.path("password").asText());
+        ObjectNode reply = JSON.createObjectNode();
+        if (!valid) {
+            reply.putNull("result");
+            reply.put("success", false);
+            reply.putObject("error").put("code", 0).put("message", "Invalid user name or password").putNull("details");
+            reply.put("unAuthorizedRequest", false);
+            return jsonReply(400, reply);
+        }
+        reply.put("result", issueToken());
+        reply.putNull("targetUrl");
+        reply.put("success", true);
+        reply.putNull("error");
+        reply.put("unAuthorizedRequest", false);
+        return jsonReply(200, reply);
+    }
+
+    private String issueToken() {
+        String token = "sim-at-" + UUID.randomUUID().toString().replace("-", "");
+        issuedTokens.put(token, Instant.now().plus(tokenLifetime));
+        return token;
+    }
+
+    private static SimulatedReply error(int status, int code, String message) {
+        return jsonReply(status, errorBody(code, message));
+    }
+
+    private static ObjectNode errorBody(int code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("message", message);
+        body.put("errorCode", code);
+        body.put("traceId", traceId());
+        return body;
+    }
+
+    private static String traceId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static Map<String, String> decodeQuery(String raw) {
+        Map<String, String> result = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return result;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            result.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return result;
+    }
+}

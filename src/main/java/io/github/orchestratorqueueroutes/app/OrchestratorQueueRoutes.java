@@ -56,21 +56,30 @@ public final class OrchestratorQueueRoutes {
             }
         }
 
-        Main main = new Main();
-        main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
-        main.setOverrideProperties(fixed);
-        main.configure().withName("orchestrator-queue-routes");
-        main.configure().withRoutesIncludePattern(routesLocation());
-        main.configure().withShutdownTimeout(30);
-        main.configure().addConfiguration(new QueueRoutesConfiguration());
         AtomicInteger exitCode = new AtomicInteger(RunJournal.EXIT_OK);
-        main.addMainListener(new RunOnceListener(exitCode));
+        Main main = newMain(fixed, exitCode);
         try {
             main.run();
         } catch (Exception e) {
             return startupFailure(e);
         }
         return exitCode.get();
+    }
+
+    /**
+     * The Camel Main of the product, not yet started. With {@code run.once} it runs the jobs once after start-up,
+     * puts the exit code in {@code exitCode} and completes.
+     */
+    public static Main newMain(Properties overrides, AtomicInteger exitCode) {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
+        main.setOverrideProperties(overrides);
+        main.configure().withName("orchestrator-queue-routes");
+        main.configure().withRoutesIncludePattern(routesLocation());
+        main.configure().withShutdownTimeout(30);
+        main.configure().addConfiguration(new QueueRoutesConfiguration());
+        main.addMainListener(new RunOnceListener(exitCode));
+        return main;
     }
 
     /** The top-level routes/ folder when started from the project, else the copies inside the jar. */

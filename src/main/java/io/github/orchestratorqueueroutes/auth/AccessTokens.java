@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
+import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,9 @@ public class AccessTokens {
         this.orchestratorUrl = orchestratorUrl;
         this.timeout = timeout;
         this.clock = clock;
+        SecretMasker.register(credentials.token());
+        SecretMasker.register(credentials.clientSecret());
+        SecretMasker.register(credentials.password());
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -110,6 +114,7 @@ public class AccessTokens {
                 renewAt = now.plus(renewMargin(PASSWORD_TOKEN_LIFETIME));
             }
         }
+        SecretMasker.register(token);
         generation++;
     }
 

@@ -28,7 +28,6 @@ import io.github.orchestratorqueueroutes.config.InvalidSettingException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The record of one run: the audit file ({@code audit/<run-id>.jsonl}, one line per item as it happens), the counts,
@@ -38,6 +37,7 @@ import org.slf4j.MDC;
 public class RunJournal {
 
     public static final String RUN_ID = "runId";
+    public static final String RUN_STARTED = "runStarted";
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURES = 1;
     public static final int EXIT_CONFIGURATION = 2;
@@ -64,6 +64,7 @@ public class RunJournal {
     private final Map<Long, ObjectNode> folders = new LinkedHashMap<>();
     private Progress progress;
     private RunSummary last;
+    private boolean running;
 
     /** The outcome of a finished run, for the launcher and tests. */
     public record RunSummary(String runId, int exitCode, Map<AuditAction, Long> counts, Path summaryFile,
@@ -76,7 +77,18 @@ public class RunJournal {
         this.progressInterval = progressInterval;
     }
 
+    /**
+     * Starts a run and sets variable {@value #RUN_STARTED} to true, or to false when a run is already in progress
+     * (the trigger is then skipped).
+     */
     public synchronized void begin(Exchange exchange) {
+        if (running) {
+            LOG.warn("A run was triggered while run {} is still in progress; skipped", runId);
+            exchange.setVariable(RUN_STARTED, false);
+            return;
+        }
+        running = true;
+        exchange.setVariable(RUN_STARTED, true);
         start = clock.instant();
         runId = RUN_ID_TIME.format(start) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         counts.clear();
@@ -91,12 +103,12 @@ public class RunJournal {
             Files.createDirectories(outputDir.resolve("runs"));
             audit = Files.newBufferedWriter(auditFile(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
         } catch (IOException e) {
+            running = false;
             throw new InvalidSettingException("output.dir", "points at '" + outputDir.toAbsolutePath()
                     + "', where the audit file cannot be written (" + e.getClass().getSimpleName() + "). "
                     + "Use a writable folder.");
         }
         exchange.setVariable(RUN_ID, runId);
-        MDC.put(RUN_ID, runId);
         LOG.info("Run {} started; audit trail: {}", runId, auditFile());
     }
 
@@ -200,6 +212,7 @@ public class RunJournal {
         summary.put("auditFile", auditFile().toString());
         summary.put("exitCode", exitCode);
         Path summaryFile = outputDir.resolve("runs").resolve(runId + ".json");
+        running = false;
         try {
             if (audit != null) {
                 audit.close();
@@ -211,7 +224,6 @@ public class RunJournal {
         LOG.info("Run {} finished in {} s, exit code {}: {}; {} failed item(s){}. Summary: {}", runId,
                 String.format("%.1f", Duration.between(start, end).toMillis() / 1000.0), exitCode, describeCounts(),
                 failureCount, runErrors.isEmpty() ? "" : ", " + runErrors.size() + " run error(s)", summaryFile);
-        MDC.remove(RUN_ID);
         last = new RunSummary(runId, exitCode, Map.copyOf(counts), summaryFile, auditFile());
         return last;
     }

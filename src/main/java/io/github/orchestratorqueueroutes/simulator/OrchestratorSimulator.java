@@ -68,6 +68,8 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private volatile Duration latency = Duration.ZERO;
     private final List<Function<RecordedRequest, Optional<SimulatedReply>>> interceptors = new CopyOnWriteArrayList<>();
     private final List<Consumer<RecordedRequest>> afterRequest = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
     private ExecutorService executor;
 
@@ -129,6 +131,12 @@ public final class OrchestratorSimulator implements AutoCloseable {
 
     public void clearRequests() {
         requests.clear();
+        maxInFlight.set(0);
+    }
+
+    /** The most requests the simulator was answering at the same time since the last {@link #clearRequests()}. */
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
     }
 
     // --- knobs ---
@@ -185,6 +193,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
         RecordedRequest seen = new RecordedRequest(Instant.now(), exchange.getRequestMethod(),
                 exchange.getRequestURI().getPath(), query, headers, body, 0);
         SimulatedReply reply;
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
@@ -197,6 +206,8 @@ public final class OrchestratorSimulator implements AutoCloseable {
             reply = error(503, 0, "Shutting down");
         } catch (RuntimeException e) {
             reply = error(500, 0, "Simulator error: " + e);
+        } finally {
+            inFlight.decrementAndGet();
         }
         RecordedRequest answered = new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, body,
                 reply.status());

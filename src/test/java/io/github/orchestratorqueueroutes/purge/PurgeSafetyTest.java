@@ -257,6 +257,16 @@ class PurgeSafetyTest {
     }
 
     @Test
+    void itemsAreProcessedInParallelUpToTheConfiguredConcurrency() {
+        product.simulator().latency(java.time.Duration.ofMillis(15));
+
+        ProductRun.Result run = product.with("purge.concurrency", "3").runOnce();
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(product.simulator().maxConcurrentRequests()).isEqualTo(3);
+    }
+
+    @Test
     void failedPutIsRecordedWithTheServersErrorAndTheRunGoesOn() {
         long gone = SimulatedTenant.SEED_SUCCESSFUL_ITEM;
         product.simulator().intercept(r -> r.isItemPut() && r.itemId() == gone

@@ -31,14 +31,7 @@ class ScheduledRunTest {
         try (ProductRun product = new ProductRun(out)) {
             var settings = product.with("schedule.period", "PT0.5S").settings();
             Main main = OrchestratorQueueRoutes.newMain(settings, new AtomicInteger());
-            Thread service = new Thread(() -> {
-                try {
-                    main.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "product-under-test");
-            service.start();
+            Thread service = startInBackground(main);
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> main.getCamelContext() != null
                         && main.getCamelContext().getStatus() == ServiceStatus.Started);
@@ -70,14 +63,7 @@ class ScheduledRunTest {
                     overlapping.set(second.getVariable("runStarted"));
                 }
             });
-            Thread service = new Thread(() -> {
-                try {
-                    main.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "product-under-test");
-            service.start();
+            Thread service = startInBackground(main);
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> summaries() >= 1);
             } finally {
@@ -87,6 +73,18 @@ class ScheduledRunTest {
             assertThat(overlapping.get()).as("the trigger that arrived during the run was not started").isEqualTo(false);
             assertThat(summaries()).isEqualTo(1);
         }
+    }
+
+    private static Thread startInBackground(Main main) {
+        Thread service = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "product-under-test");
+        service.start();
+        return service;
     }
 
     private long summaries() throws IOException {

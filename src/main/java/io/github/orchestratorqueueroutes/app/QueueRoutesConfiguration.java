@@ -8,6 +8,10 @@ import io.github.orchestratorqueueroutes.auth.AccessTokens;
 import io.github.orchestratorqueueroutes.config.Settings;
 import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
+import io.github.orchestratorqueueroutes.export.ExportDownload;
+import io.github.orchestratorqueueroutes.export.ExportState;
+import io.github.orchestratorqueueroutes.export.ExportSteps;
+import io.github.orchestratorqueueroutes.export.ExportTarget;
 import io.github.orchestratorqueueroutes.folders.FolderSelection;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
@@ -60,6 +64,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 Long.toString(settings.connectTimeout().toMillis()));
         properties.addOverrideProperty("resolved.orchestrator.response-timeout-ms",
                 Long.toString(settings.responseTimeout().toMillis()));
+        properties.addOverrideProperty("resolved.export.target", ExportTarget.deliveryUri(settings.export().target()));
         properties.addOverrideProperty("resolved.schedule.enabled", Boolean.toString(!settings.runOnce()));
         properties.addOverrideProperty("resolved.schedule.period-ms", Long.toString(settings.schedulePeriod().toMillis()));
 
@@ -84,6 +89,14 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("folderSelection", new FolderSelection(settings.folders(), settings.pageSize()));
         registry.bind("purgeSteps", new PurgeSteps(new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()),
                 settings.purgeQueues(), settings.pageSize(), queues, journal, clock));
+        ExportSteps exportSteps = new ExportSteps(settings.export(), settings.pageSize(), queues,
+                new ExportState(Path.of(settings.stateDir()), settings.orchestratorUrl(), settings.export().dailyBudget(),
+                        clock),
+                journal, ExportTarget.forPeople(settings.export().target()), clock);
+        registry.bind("exportSteps", exportSteps);
+        registry.bind("exportDownload", new ExportDownload(tokens, exportSteps));
+        registry.bind("exportExecutor", context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "export", settings.export().concurrency()));
         registry.bind("purgeExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "purge", settings.purgeConcurrency()));
     }

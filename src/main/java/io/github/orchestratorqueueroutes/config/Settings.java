@@ -34,7 +34,24 @@ public record Settings(
         int purgeConcurrency,
         Duration schedulePeriod,
         boolean runOnce,
-        String outputDir) {
+        String outputDir,
+        Export export,
+        String stateDir) {
+
+    /** The export job's settings. */
+    public record Export(
+            boolean enabled,
+            Set<String> queues,
+            String filter,
+            String target,
+            String fileName,
+            Duration pollInterval,
+            Duration pollMaxInterval,
+            Duration pollTimeout,
+            int dailyBudget,
+            boolean checksumFile,
+            int concurrency) {
+    }
 
     public static final String EMBEDDED = "embedded";
     public static final String CLOUD_TOKEN_URL = "https://cloud.uipath.com/identity_/connect/token";
@@ -127,6 +144,24 @@ public record Settings(
             statuses = new LinkedHashSet<>(List.of("Successful", "Deleted", "Retried"));
         }
 
+        String outputDir = r.text("output.dir").orElse("out");
+        Export export = new Export(
+                r.bool("export.enabled", true),
+                Set.copyOf(r.list("export.queues")),
+                r.text("export.filter").orElse(null),
+                exportTarget(r.text("export.target").orElse("file:" + outputDir + "/exports")),
+                exportFileName(r.text("export.file-name").orElse("${queue}-${exportId}-${timestamp}.csv")),
+                r.positiveDuration("export.poll.interval", "PT5S"),
+                r.positiveDuration("export.poll.max-interval", "PT1M"),
+                r.positiveDuration("export.poll.timeout", "PT30M"),
+                r.integer("export.daily-budget", 100, 0, 100_000),
+                r.bool("export.sha256-file", false),
+                r.integer("export.concurrency", 4, 1, 16));
+        if (export.pollMaxInterval().compareTo(export.pollInterval()) < 0) {
+            throw new InvalidSettingException("export.poll.max-interval", "is shorter than export.poll.interval; "
+                    + "the poll interval doubles from export.poll.interval up to this.");
+        }
+
         Settings settings = new Settings(
                 url,
                 mode,
@@ -143,12 +178,41 @@ public record Settings(
                 r.integer("purge.concurrency", 4, 1, 64),
                 r.positiveDuration("schedule.period", "PT1H"),
                 r.bool("run.once", false),
-                r.text("output.dir").orElse("out"));
+                outputDir,
+                export,
+                r.text("state.dir").orElse(outputDir + "/state"));
         if (settings.automationCloud() && pageSize > 100) {
             throw new InvalidSettingException("orchestrator.page-size",
                     "is " + pageSize + "; Automation Cloud rejects more than 100 items per page. Use 100 or less.");
         }
         return settings;
+    }
+
+    /** Tokens {@code export.file-name} may use. */
+    public static final List<String> FILE_NAME_TOKENS = List.of("${queue}", "${folder}", "${exportId}", "${timestamp}");
+
+    private static String exportTarget(String target) {
+        if (!target.matches("[a-z][a-z0-9+.-]*:.+")) {
+            throw new InvalidSettingException("export.target", "is '" + target + "', which is not a Camel endpoint "
+                    + "URI; use e.g. file:/data/exports or sftp://user@host:22/exports?privateKeyFile=/keys/id_rsa.");
+        }
+        return target;
+    }
+
+    private static String exportFileName(String pattern) {
+        String rest = pattern;
+        for (String token : FILE_NAME_TOKENS) {
+            rest = rest.replace(token, "");
+        }
+        if (rest.contains("$") || rest.contains("{") || rest.contains("/") || rest.contains("\\")) {
+            throw new InvalidSettingException("export.file-name", "is '" + pattern + "'; it may only use the tokens "
+                    + String.join(", ", FILE_NAME_TOKENS) + " and no folder separators.");
+        }
+        if (!pattern.contains("${exportId}") && !pattern.contains("${timestamp}")) {
+            throw new InvalidSettingException("export.file-name", "is '" + pattern + "'; include ${exportId} or "
+                    + "${timestamp} so one export does not overwrite the previous one.");
+        }
+        return pattern;
     }
 
     private static String canonicalStatus(String status) {

@@ -1,9 +1,19 @@
 package io.github.orchestratorqueueroutes.run;
 
 /**
- * One audit line: names the item, never its content.
+ * One audit line: names the item or export, never content.
  *
- * @param error the server's errorCode and message, or our reason, for {@code failed}; else null
+ * @param error  the server's errorCode and message, or our reason, for {@code failed}; else null
+ * @param export for an export: its id and, once delivered, where it went; else null
  */
-public record AuditEntry(AuditAction action, Long folderId, String queue, Long itemId, String status, String error) {
+public record AuditEntry(AuditAction action, Long folderId, String queue, Long itemId, String status, String error,
+        ExportRecord export) {
+
+    public AuditEntry(AuditAction action, Long folderId, String queue, Long itemId, String status, String error) {
+        this(action, folderId, queue, itemId, status, error, null);
+    }
+
+    /** An export as audited: the file fields are null until it was delivered. */
+    public record ExportRecord(Long exportId, String target, String file, Long bytes, String sha256) {
+    }
 }

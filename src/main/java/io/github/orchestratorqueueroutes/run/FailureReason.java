@@ -6,6 +6,8 @@ import java.net.SocketTimeoutException;
 
 import io.github.orchestratorqueueroutes.auth.AuthenticationException;
 import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+import io.github.orchestratorqueueroutes.export.ExportBudgetException;
+import io.github.orchestratorqueueroutes.export.ExportFailedException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.purge.MalformedItemException;
 
@@ -19,7 +21,8 @@ public final class FailureReason {
         Throwable t = failure;
         while (t != null) {
             if (t instanceof OrchestratorCallException || t instanceof AuthenticationException
-                    || t instanceof InvalidSettingException) {
+                    || t instanceof InvalidSettingException || t instanceof ExportFailedException
+                    || t instanceof ExportBudgetException) {
                 return t.getMessage();
             }
             if (t instanceof MalformedItemException) {

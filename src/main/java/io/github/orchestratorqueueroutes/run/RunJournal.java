@@ -58,6 +58,7 @@ public class RunJournal {
     private BufferedWriter audit;
     private final Map<AuditAction, Long> counts = new EnumMap<>(AuditAction.class);
     private final List<ObjectNode> failures = new ArrayList<>();
+    private final List<ObjectNode> exports = new ArrayList<>();
     private long failureCount;
     private final List<String> runErrors = new ArrayList<>();
     private boolean configurationError;
@@ -93,6 +94,7 @@ public class RunJournal {
         runId = RUN_ID_TIME.format(start) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         counts.clear();
         failures.clear();
+        exports.clear();
         failureCount = 0;
         runErrors.clear();
         configurationError = false;
@@ -123,6 +125,16 @@ public class RunJournal {
         line.put("itemId", entry.itemId());
         line.put("status", entry.status());
         line.put("error", entry.error());
+        if (entry.export() != null) {
+            putExport(line, entry.export());
+            if (entry.action() == AuditAction.EXPORTED) {
+                ObjectNode export = JSON_LINE.createObjectNode();
+                export.put("folderId", entry.folderId());
+                export.put("queue", entry.queue());
+                putExport(export, entry.export());
+                exports.add(export);
+            }
+        }
         try {
             audit.write(JSON_LINE.writeValueAsString(line));
             audit.newLine();
@@ -136,7 +148,12 @@ public class RunJournal {
                 ObjectNode failure = JSON_LINE.createObjectNode();
                 failure.put("folderId", entry.folderId());
                 failure.put("queue", entry.queue());
-                failure.put("itemId", entry.itemId());
+                if (entry.itemId() != null) {
+                    failure.put("itemId", entry.itemId());
+                }
+                if (entry.export() != null) {
+                    failure.put("exportId", entry.export().exportId());
+                }
                 failure.put("error", entry.error());
                 failures.add(failure);
             }
@@ -200,7 +217,8 @@ public class RunJournal {
         }
         ArrayNode folderNode = summary.putArray("folders");
         folders.values().forEach(folderNode::add);
-        summary.putArray("exports");
+        ArrayNode exportNode = summary.putArray("exports");
+        exports.forEach(exportNode::add);
         summary.put("failureCount", failureCount);
         ArrayNode failureNode = summary.putArray("failures");
         failures.forEach(failureNode::add);
@@ -221,11 +239,21 @@ public class RunJournal {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the run summary " + summaryFile, e);
         }
-        LOG.info("Run {} finished in {} s, exit code {}: {}; {} failed item(s){}. Summary: {}", runId,
+        LOG.info("Run {} finished in {} s, exit code {}: {}; {} failure(s){}. Summary: {}", runId,
                 String.format("%.1f", Duration.between(start, end).toMillis() / 1000.0), exitCode, describeCounts(),
                 failureCount, runErrors.isEmpty() ? "" : ", " + runErrors.size() + " run error(s)", summaryFile);
         last = new RunSummary(runId, exitCode, Map.copyOf(counts), summaryFile, auditFile());
         return last;
+    }
+
+    private static void putExport(ObjectNode node, AuditEntry.ExportRecord export) {
+        node.put("exportId", export.exportId());
+        if (export.file() != null) {
+            node.put("target", export.target());
+            node.put("file", export.file());
+            node.put("bytes", export.bytes());
+            node.put("sha256", export.sha256());
+        }
     }
 
     public synchronized RunSummary lastRun() {

@@ -56,6 +56,12 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ITEM_PATH = Pattern.compile("/odata/QueueItems\\((\\d+)\\)");
     private static final Pattern QUEUE_PATH = Pattern.compile("/odata/QueueDefinitions\\((\\d+)\\)");
+    private static final Pattern EXPORT_START =
+            Pattern.compile("/odata/QueueDefinitions\\((\\d+)\\)/UiPathODataSvc\\.Export");
+    private static final Pattern EXPORT_PATH = Pattern.compile("/odata/Exports\\((\\d+)\\)");
+    private static final Pattern EXPORT_LINK =
+            Pattern.compile("/odata/Exports\\((\\d+)\\)/UiPath\\.Server\\.Configuration\\.OData\\.GetDownloadLink");
+    private static final Pattern BLOB_PATH = Pattern.compile("/exports/(\\d+)/[^/]+");
     private static final Set<String> PUT_FIELDS = Set.of("Name", "Priority", "SpecificContent", "DeferDate",
             "DueDate", "RiskSlaDate", "Reference", "Progress");
     private static final Set<String> CLEARABLE = Set.of("Successful", "Deleted", "Retried");
@@ -70,7 +76,9 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private final List<Consumer<RecordedRequest>> afterRequest = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final SimulatedExports exports = new SimulatedExports(java.time.Clock.systemUTC());
     private HttpServer server;
+    private HttpServer blobServer;
     private ExecutorService executor;
 
     public OrchestratorSimulator(SimulatedTenant tenant) {
@@ -98,6 +106,16 @@ public final class OrchestratorSimulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+        try {
+            // download links point at another host:port, like the storage account behind Automation Cloud
+            blobServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        } catch (IOException e) {
+            close();
+            throw new IllegalStateException("Cannot open a loopback port for the simulator's downloads", e);
+        }
+        blobServer.setExecutor(executor);
+        blobServer.createContext("/", this::handleDownload);
+        blobServer.start();
         return this;
     }
 
@@ -105,6 +123,10 @@ public final class OrchestratorSimulator implements AutoCloseable {
     public synchronized void close() {
         if (server != null) {
             server.stop(0);
+            if (blobServer != null) {
+                blobServer.stop(0);
+                blobServer = null;
+            }
             executor.shutdownNow();
             server = null;
         }
@@ -121,6 +143,16 @@ public final class OrchestratorSimulator implements AutoCloseable {
 
     public SimulatedTenant tenant() {
         return tenant;
+    }
+
+    /** The export jobs and their knobs. */
+    public SimulatedExports exports() {
+        return exports;
+    }
+
+    /** Base URL of the download host. */
+    public String downloadUrl() {
+        return "http://" + blobServer.getAddress().getAddress().getHostAddress() + ":" + blobServer.getAddress().getPort();
     }
 
     public List<RecordedRequest> requests() {
@@ -257,11 +289,27 @@ public final class OrchestratorSimulator implements AutoCloseable {
         if (path.equals("/odata/Folders") && method.equals("GET")) {
             return collection(tenant.folders(), query, SimulatedTenant.FOLDER_PROPERTIES, "Folders");
         }
+        Matcher exportLink = EXPORT_LINK.matcher(path);
+        if (exportLink.matches() && method.equals("GET")) {
+            return exports.job(Long.parseLong(exportLink.group(1)))
+                    .filter(job -> exports.status(job).equals("Completed"))
+                    .map(job -> jsonReply(200, exports.downloadLink(job, downloadUrl())))
+                    .orElseGet(() -> error(404, 1002, "Export does not exist or is not completed."));
+        }
+        Matcher exportPath = EXPORT_PATH.matcher(path);
+        if (exportPath.matches() && method.equals("GET")) {
+            return exports.job(Long.parseLong(exportPath.group(1))).map(job -> jsonReply(200, exports.json(job)))
+                    .orElseGet(() -> error(404, 1002, "Export does not exist."));
+        }
         Object folder = folderOf(exchange);
         if (folder instanceof SimulatedReply problem) {
             return problem;
         }
         long folderId = (Long) folder;
+        Matcher exportStart = EXPORT_START.matcher(path);
+        if (exportStart.matches() && method.equals("POST")) {
+            return startExport(folderId, Long.parseLong(exportStart.group(1)), query, body);
+        }
         if (path.equals("/odata/QueueDefinitions") && method.equals("GET")) {
             return collection(tenant.queuesIn(folderId), query, SimulatedTenant.QUEUE_PROPERTIES, "QueueDefinitions");
         }
@@ -287,6 +335,73 @@ public final class OrchestratorSimulator implements AutoCloseable {
             }
         }
         return error(405, 0, "Method " + method + " is not supported on " + path);
+    }
+
+    private SimulatedReply startExport(long folderId, long queueId, Map<String, String> query, String body) {
+        if (!body.isEmpty()) {
+            return error(400, 1000, "The export request takes no body.");
+        }
+        var queue = tenant.queuesIn(folderId).stream().filter(q -> q.get("Id").asLong() == queueId).findFirst();
+        if (queue.isEmpty()) {
+            return error(404, 1002, "Queue definition does not exist.");
+        }
+        String filter = query.get("$filter");
+        if (filter == null || !filter.replace(" ", "").contains("QueueDefinitionIdeq" + queueId)) {
+            return error(400, 1000, "The export filter must select QueueDefinitionId eq " + queueId + ".");
+        }
+        Predicate<JsonNode> selected = ODataQueryEvaluator.filter(filter, SimulatedTenant.ITEM_PROPERTIES);
+        List<ObjectNode> items = tenant.itemsIn(folderId).stream().filter(selected).toList();
+        return exports.start(folderId, queueId, queue.get().get("Name").asText(), items)
+                .map(job -> jsonReply(200, exports.json(job)))
+                .orElseGet(() -> error(exports.quotaStatus(), 4502,
+                        "The daily limit of export requests for this tenant was reached (#4502)."));
+    }
+
+    private void handleDownload(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        Map<String, String> query = decodeQuery(exchange.getRequestURI().getRawQuery());
+        RecordedRequest seen = new RecordedRequest(Instant.now(), exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), query, headers, "", 0);
+        Matcher blob = BLOB_PATH.matcher(seen.path());
+        var job = blob.matches() ? exports.job(Long.parseLong(blob.group(1))) : Optional.<SimulatedExports.Job>empty();
+        String refusal = null;
+        if (job.isEmpty() || !seen.method().equals("GET")) {
+            refusal = "ResourceNotFound";
+        } else if (seen.header("Authorization") != null) {
+            // a storage account refuses a bearer token it did not issue
+            refusal = "InvalidAuthenticationInfo";
+        } else if (!"2020-10-02".equals(seen.header("x-ms-version"))
+                || !job.get().downloadKey().equals(seen.header("x-sim-download-key"))) {
+            refusal = "MissingRequiredHeader";
+        } else if (!query.getOrDefault("se", "").matches("\\d+")
+                || !exports.validSignature(job.get(), Long.parseLong(query.get("se")), query.getOrDefault("sig", ""))) {
+            refusal = "AuthenticationFailed";
+        }
+        Optional<SimulatedReply> injected = intercepted(seen);
+        int status = injected.map(SimulatedReply::status).orElse(refusal == null ? 200
+                : refusal.equals("ResourceNotFound") ? 404 : 403);
+        RecordedRequest answered = new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, "", status);
+        requests.add(answered);
+        afterRequest.forEach(listener -> listener.accept(answered));
+        if (injected.isPresent() || refusal != null) {
+            byte[] body = injected.map(SimulatedReply::body).orElse("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>"
+                    + refusal + "</Code></Error>").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/xml");
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", job.get().zipped() ? "application/zip" : "text/csv");
+        exchange.sendResponseHeaders(200, job.get().size());
+        try (OutputStream out = exchange.getResponseBody()) {
+            exports.writeContent(job.get(), out);
+        } catch (IOException e) {
+            // the client went away mid-download; nothing more to send
+        }
     }
 
     private boolean authorized(HttpExchange exchange) {

@@ -41,6 +41,15 @@ public record RecordedRequest(
         return is("PUT", "/odata/QueueItems\\(\\d+\\)");
     }
 
+    public boolean isExportStart() {
+        return is("POST", "/odata/QueueDefinitions\\(\\d+\\)/UiPathODataSvc\\.Export");
+    }
+
+    /** A request to the download host. */
+    public boolean isDownload() {
+        return path.startsWith("/exports/");
+    }
+
     public long itemId() {
         return Long.parseLong(path.replaceAll("\\D", ""));
     }

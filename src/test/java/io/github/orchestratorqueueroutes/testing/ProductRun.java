@@ -52,6 +52,9 @@ public final class ProductRun implements AutoCloseable {
         settings.setProperty("orchestrator.auth.mode", "token");
         settings.setProperty("orchestrator.auth.token", SimulatorAccounts.PERSONAL_ACCESS_TOKEN);
         settings.setProperty("output.dir", outputDir.toString());
+        // export tests turn it on; the rest stay focused on the purge
+        settings.setProperty("export.enabled", "false");
+        settings.setProperty("export.poll.interval", "PT0.1S");
     }
 
     public OrchestratorSimulator simulator() {
@@ -75,6 +78,16 @@ public final class ProductRun implements AutoCloseable {
                 .with("orchestrator.auth.tenancy-name", SimulatorAccounts.TENANCY_NAME)
                 .with("orchestrator.auth.username", SimulatorAccounts.USERNAME)
                 .with("orchestrator.auth.password", SimulatorAccounts.PASSWORD);
+    }
+
+    /** Export only, to a folder under the output directory, polling fast. */
+    public ProductRun exportOnly(String queues) {
+        return with("export.enabled", "true").with("purge.enabled", "false").with("export.queues", queues)
+                .with("export.target", "file:" + outputDir.resolve("exports"));
+    }
+
+    public Path outputDir() {
+        return outputDir;
     }
 
     public Properties settings() {

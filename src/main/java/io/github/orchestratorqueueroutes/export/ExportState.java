@@ -1,0 +1,155 @@
+package io.github.orchestratorqueueroutes.export;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+
+/**
+ * What the export job must remember across runs and crashes, in one small JSON file per tenant under
+ * {@code state.dir}: the export starts spent this UTC day (Automation Cloud allows 100 per tenant and day, shared with
+ * everyone), and the export in flight per folder, queue and filter, so a restarted run resumes polling it instead of
+ * spending another start. Written to a temporary file and moved into place, so a crash never leaves half a file.
+ */
+public class ExportState {
+
+    /** Exports are kept 7 days; an older one cannot be downloaded any more. */
+    static final Duration EXPORT_RETENTION = Duration.ofDays(7);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+    private final int dailyBudget;
+    private final Clock clock;
+
+    /** An export that was started and not yet delivered. */
+    public record InFlight(long exportId, Instant requestedAt) {
+    }
+
+    public ExportState(Path stateDir, String tenant, int dailyBudget, Clock clock) {
+        this.file = stateDir.resolve("export-state-" + shortHash(tenant) + ".json");
+        this.dailyBudget = dailyBudget;
+        this.clock = clock;
+    }
+
+    /** Counts one export start against today's budget, or refuses when it is spent. */
+    public synchronized void reserveStart() {
+        ObjectNode state = read();
+        ObjectNode budget = today(state);
+        int used = budget.path("used").asInt();
+        if (budget.path("quotaReached").asBoolean(false)) {
+            throw new ExportBudgetException("Orchestrator answered error 4502 (daily export limit reached) earlier "
+                    + "today; no export is started until 00:00 UTC.");
+        }
+        if (used >= dailyBudget) {
+            throw new ExportBudgetException("The export budget for today (export.daily-budget=" + dailyBudget
+                    + ") is spent; no export is started until 00:00 UTC. Automation Cloud allows 100 export starts per "
+                    + "tenant and day, shared by everyone on the tenant.");
+        }
+        budget.put("used", used + 1);
+        write(state);
+    }
+
+    /** Orchestrator refused a start with 4502: nothing more today. */
+    public synchronized void quotaReached() {
+        ObjectNode state = read();
+        today(state).put("quotaReached", true);
+        write(state);
+    }
+
+    public synchronized int startsLeftToday() {
+        ObjectNode budget = today(read());
+        return budget.path("quotaReached").asBoolean(false) ? 0 : Math.max(0, dailyBudget - budget.path("used").asInt());
+    }
+
+    public synchronized void inFlight(String key, InFlight export) {
+        ObjectNode state = read();
+        ObjectNode entry = state.with("inFlight").putObject(key);
+        entry.put("exportId", export.exportId());
+        entry.put("requestedAt", export.requestedAt().toString());
+        write(state);
+    }
+
+    /** The export in flight for this key, if one is young enough to still be downloadable. */
+    public synchronized Optional<InFlight> inFlight(String key) {
+        var entry = read().path("inFlight").path(key);
+        if (entry.isMissingNode()) {
+            return Optional.empty();
+        }
+        InFlight export = new InFlight(entry.path("exportId").asLong(), Instant.parse(entry.path("requestedAt").asText()));
+        if (export.requestedAt().isBefore(clock.instant().minus(EXPORT_RETENTION))) {
+            done(key);
+            return Optional.empty();
+        }
+        return Optional.of(export);
+    }
+
+    public synchronized void done(String key) {
+        ObjectNode state = read();
+        state.with("inFlight").remove(key);
+        write(state);
+    }
+
+    private ObjectNode today(ObjectNode state) {
+        String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
+        ObjectNode budget = state.with("budget");
+        if (!day.equals(budget.path("day").asText())) {
+            budget.removeAll();
+            budget.put("day", day);
+            budget.put("used", 0);
+        }
+        return budget;
+    }
+
+    private ObjectNode read() {
+        if (!Files.exists(file)) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return (ObjectNode) JSON.readTree(file.toFile());
+        } catch (IOException | ClassCastException e) {
+            throw new InvalidSettingException("state.dir", "holds " + file + ", which cannot be read ("
+                    + e.getClass().getSimpleName() + "). Fix or remove that file.");
+        }
+    }
+
+    private void write(ObjectNode state) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(temp, JSON.writeValueAsString(state), StandardCharsets.UTF_8);
+            try {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the export state " + file + " (state.dir)", e);
+        }
+    }
+
+    static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.github.orchestratorqueueroutes.export;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.orchestratorqueueroutes.config.Settings;
+import io.github.orchestratorqueueroutes.folders.FolderRef;
+import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
+import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import io.github.orchestratorqueueroutes.purge.QueueDirectory;
+import io.github.orchestratorqueueroutes.run.AuditAction;
+import io.github.orchestratorqueueroutes.run.AuditEntry;
+import io.github.orchestratorqueueroutes.run.FailureReason;
+import io.github.orchestratorqueueroutes.run.RunJournal;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the export routes ({@code routes/export.camel.yaml}) that need Java: start or resume an export, poll
+ * it with back-off, ask for its download link, and record the outcome.
+ */
+public class ExportSteps {
+
+    public static final String RESUMED = "exportResumed";
+    public static final String POLLING = "exportPolling";
+    static final String FOLDER = "exportFolder";
+    private static final Logger LOG = LoggerFactory.getLogger(ExportSteps.class);
+    private static final DateTimeFormatter FILE_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Settings.Export settings;
+    private final int pageSize;
+    private final QueueDirectory queues;
+    private final ExportState state;
+    private final RunJournal journal;
+    private final String targetForPeople;
+    private final Clock clock;
+    private final List<PlannedExport> plan = new java.util.ArrayList<>();
+
+    public ExportSteps(Settings.Export settings, int pageSize, QueueDirectory queues, ExportState state,
+            RunJournal journal, String targetForPeople, Clock clock) {
+        this.settings = settings;
+        this.pageSize = pageSize;
+        this.queues = queues;
+        this.state = state;
+        this.journal = journal;
+        this.targetForPeople = targetForPeople;
+        this.clock = clock;
+    }
+
+    public void beginFolder(Exchange exchange) {
+        FolderRef folder = exchange.getMessage().getBody(FolderRef.class);
+        exchange.setVariable(FOLDER, folder);
+        KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueDefinitions", null, folder.id(), pageSize,
+                "GET QueueDefinitions"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void rememberQueues(Exchange exchange) {
+        queues.remember(folder(exchange).id(), exchange.getMessage().getBody(List.class));
+    }
+
+    /** A queue to export, in the first folder the run found it in. */
+    public record PlannedExport(FolderRef folder, QueueDirectory.Queue queue) {
+    }
+
+    public synchronized void beginRun(Exchange exchange) {
+        plan.clear();
+    }
+
+    /**
+     * Adds the folder's queues to the run's plan: those in export.queues, or all. A queue linked to several folders
+     * holds the same items in each, so it is exported once.
+     */
+    public synchronized void planFolder(Exchange exchange) {
+        FolderRef folder = folder(exchange);
+        List<Long> ids = queues.idsOf(folder.id(), settings.queues());
+        if (!settings.queues().isEmpty() && ids.isEmpty()) {
+            LOG.info("export {} ({}): none of the queues in export.queues is in this folder", folder.path(), folder.id());
+        }
+        for (long id : ids) {
+            if (plan.stream().noneMatch(p -> p.queue().id() == id)) {
+                plan.add(new PlannedExport(folder, queues.find(folder.id(), id)));
+            }
+        }
+    }
+
+    /** Sets the body to the exports planned for this run. */
+    public synchronized void planned(Exchange exchange) {
+        exchange.getMessage().setBody(List.copyOf(plan));
+    }
+
+    /** Starts work on one queue; resumes an export a previous run started and did not deliver. */
+    public void beginQueue(Exchange exchange) {
+        PlannedExport planned = exchange.getMessage().getBody(PlannedExport.class);
+        FolderRef folder = planned.folder();
+        QueueDirectory.Queue queue = planned.queue();
+        String key = folder.id() + "/" + queue.id() + "/" + ExportState.shortHash(String.valueOf(settings.filter()));
+        ExportJob job = new ExportJob(folder, queue, key);
+        exchange.setVariable(ExportJob.VARIABLE, job);
+        var previous = state.inFlight(key);
+        previous.ifPresent(p -> {
+            job.exportId = p.exportId();
+            job.requestedAt = p.requestedAt();
+            LOG.info("Resuming {} requested at {} by an earlier run", job.describe(), p.requestedAt());
+        });
+        exchange.setVariable(RESUMED, previous.isPresent());
+        job.pollDelay = settings.pollInterval();
+        job.pollDeadline = clock.instant().plus(settings.pollTimeout());
+        exchange.setVariable(POLLING, true);
+    }
+
+    public void startRequest(Exchange exchange) {
+        ExportJob job = job(exchange);
+        state.reserveStart();
+        Map<String, String> query = new LinkedHashMap<>();
+        String byQueue = "(QueueDefinitionId eq " + job.queue.id() + ")";
+        query.put("$filter", settings.filter() == null ? "(" + byQueue + ")"
+                : "(" + byQueue + ") and (" + settings.filter() + ")");
+        query.put("$expand", "Robot,ReviewerUser");
+        exchange.setVariable(OrchestratorRequest.VARIABLE, new OrchestratorRequest("POST",
+                "odata/QueueDefinitions(" + job.queue.id() + ")/UiPathODataSvc.Export", query, job.folder.id(), null,
+                "POST QueueDefinitions(" + job.queue.id() + ")/UiPathODataSvc.Export").withQuery(query));
+    }
+
+    /** Persists the new export before any poll, so a crash from here on resumes it. */
+    public void started(Exchange exchange) {
+        ExportJob job = job(exchange);
+        JsonNode reply = exchange.getMessage().getBody(JsonNode.class);
+        if (reply == null || !reply.path("Id").canConvertToLong()) {
+            throw new OrchestratorCallException("The export start for queue '" + job.queue.name()
+                    + "' returned no export Id.", 200, null);
+        }
+        job.exportId = reply.get("Id").asLong();
+        job.requestedAt = clock.instant();
+        state.inFlight(job.stateKey, new ExportState.InFlight(job.exportId, job.requestedAt));
+        LOG.info("Started {}; {} export start(s) left today", job.describe(), state.startsLeftToday());
+    }
+
+    public void pollRequest(Exchange exchange) {
+        ExportJob job = job(exchange);
+        exchange.setVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.get("odata/Exports(" + job.exportId + ")",
+                job.folder.id(), "GET Exports(" + job.exportId + ")"));
+    }
+
+    /** Reads a poll reply: ends the loop when Completed, fails on Failed or when export.poll.timeout has passed. */
+    public void polled(Exchange exchange) {
+        ExportJob job = job(exchange);
+        JsonNode reply = exchange.getMessage().getBody(JsonNode.class);
+        job.status = reply.path("Status").asText("");
+        switch (job.status) {
+            case "Completed" -> {
+                job.size = reply.path("Size").canConvertToLong() ? reply.get("Size").asLong() : -1;
+                exchange.setVariable(POLLING, false);
+                LOG.info("{} is ready ({} bytes)", capitalized(job.describe()), job.size < 0 ? "unknown" : job.size);
+            }
+            case "Failed" -> {
+                state.done(job.stateKey);
+                throw new ExportFailedException("Orchestrator reports " + job.describe()
+                        + " as Failed; a later run starts a new one.");
+            }
+            default -> {
+                Instant now = clock.instant();
+                if (!now.isBefore(job.pollDeadline)) {
+                    throw new ExportFailedException(capitalized(job.describe()) + " is still " + job.status
+                            + " after export.poll.timeout (" + settings.pollTimeout() + "); the next run resumes it.");
+                }
+                LOG.info("{} is {} ({} s since it was requested); next look in {} s", capitalized(job.describe()),
+                        job.status, Duration.between(job.requestedAt, now).toSeconds(),
+                        String.format("%.1f", job.pollDelay.toMillis() / 1000.0));
+                Duration doubled = job.pollDelay.multipliedBy(2);
+                job.pollDelay = doubled.compareTo(settings.pollMaxInterval()) > 0 ? settings.pollMaxInterval() : doubled;
+            }
+        }
+    }
+
+    public void linkRequest(Exchange exchange) {
+        ExportJob job = job(exchange);
+        exchange.setVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.get("odata/Exports(" + job.exportId
+                + ")/UiPath.Server.Configuration.OData.GetDownloadLink", job.folder.id(),
+                "GET download link of export " + job.exportId));
+    }
+
+    /** The final file name, from export.file-name. */
+    public String fileName(ExportJob job) {
+        if (job.fileName == null) {
+            job.fileName = settings.fileName()
+                    .replace("${queue}", safe(job.queue.name()))
+                    .replace("${folder}", safe(job.folder.path()))
+                    .replace("${exportId}", String.valueOf(job.exportId))
+                    .replace("${timestamp}", FILE_TIME.format(clock.instant()));
+        }
+        return job.fileName;
+    }
+
+    public void recordDelivered(Exchange exchange) {
+        ExportJob job = job(exchange);
+        DeliveredStream stream = job.delivered;
+        state.done(job.stateKey);
+        journal.record(new AuditEntry(AuditAction.EXPORTED, job.folder.id(), job.queue.name(), null, job.status, null,
+                new AuditEntry.ExportRecord(job.exportId, targetForPeople, job.fileName, stream.deliveredBytes(),
+                        stream.sha256())));
+        LOG.info("Delivered {} as {} ({} bytes{}, sha256 {})", job.describe(), job.fileName, stream.deliveredBytes(),
+                stream.zipped() ? ", unzipped from " + stream.downloadedBytes() : "", stream.sha256());
+    }
+
+    public void recordFailure(Exchange exchange) {
+        ExportJob job = job(exchange);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure instanceof OrchestratorCallException call && Integer.valueOf(4502).equals(call.errorCode())) {
+            state.quotaReached();
+        }
+        if (failure instanceof OrchestratorCallException call && call.status() == 404 && job.exportId != null
+                && !"Completed".equals(job.status)) {
+            // exports are deleted after 7 days (or lived on another server): start afresh next time
+            state.done(job.stateKey);
+        }
+        String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
+        LOG.warn("{} failed: {}", capitalized(job.describe()), reason);
+        LOG.debug("Failure detail", failure);
+        journal.record(new AuditEntry(AuditAction.FAILED, job.folder.id(), job.queue.name(), null, job.status, reason,
+                new AuditEntry.ExportRecord(job.exportId, null, null, null, null)));
+    }
+
+    public void recordFolderFailure(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        FolderRef folder = folder(exchange);
+        journal.runFailed("Export of folder " + folder.path() + " (" + folder.id() + ") stopped: "
+                + (failure == null ? "unknown failure" : FailureReason.of(failure)), failure);
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]+", "_");
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    static ExportJob job(Exchange exchange) {
+        return exchange.getVariable(ExportJob.VARIABLE, ExportJob.class);
+    }
+
+    private static FolderRef folder(Exchange exchange) {
+        return exchange.getVariable(FOLDER, FolderRef.class);
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.orchestratorqueueroutes.export;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+import io.github.orchestratorqueueroutes.secrets.SecretMasker;
+import org.apache.camel.util.URISupport;
+
+/**
+ * The Camel endpoint an export is delivered to ({@code export.target}), with the options that make delivery safe
+ * added unless the user set them: a temporary name renamed when complete, and strict host key checking for SFTP
+ * (camel-ftp's own default is off).
+ */
+public final class ExportTarget {
+
+    static final String TEMP_PREFIX = ".inprogress-";
+    private static final Set<String> SECRET_OPTIONS = Set.of("password", "privatekeypassphrase", "privatekey",
+            "passphrase");
+
+    private ExportTarget() {
+    }
+
+    public static String deliveryUri(String target) {
+        registerSecrets(target);
+        String uri = target;
+        if (!has(uri, "tempPrefix") && !has(uri, "tempFileName")) {
+            uri = with(uri, "tempPrefix=" + TEMP_PREFIX);
+        }
+        if (uri.toLowerCase(Locale.ROOT).startsWith("sftp:") && !has(uri, "strictHostKeyChecking")) {
+            uri = with(uri, "strictHostKeyChecking=yes");
+        }
+        return uri;
+    }
+
+    /** The target as it may appear in logs, audit and summary: secrets in options masked. */
+    public static String forPeople(String target) {
+        return URISupport.sanitizeUri(target);
+    }
+
+    private static void registerSecrets(String target) {
+        int query = target.indexOf('?');
+        if (query < 0) {
+            return;
+        }
+        for (String option : target.substring(query + 1).split("&")) {
+            int eq = option.indexOf('=');
+            if (eq > 0 && SECRET_OPTIONS.contains(option.substring(0, eq).toLowerCase(Locale.ROOT))) {
+                String value = option.substring(eq + 1);
+                SecretMasker.register(value);
+                SecretMasker.register(URLDecoder.decode(value.replaceFirst("^RAW\\((.*)\\)$", "$1"),
+                        StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static boolean has(String uri, String option) {
+        return uri.matches("(?s).*[?&]" + option + "=.*");
+    }
+
+    private static String with(String uri, String option) {
+        return uri + (uri.contains("?") ? "&" : "?") + option;
+    }
+}

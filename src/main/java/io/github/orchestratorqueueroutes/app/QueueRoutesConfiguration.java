@@ -73,6 +73,9 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setConnectionsPerRoute(Math.max(20, settings.purgeConcurrency() * 2));
             http.setMaxTotalConnections(Math.max(200, settings.purgeConcurrency() * 4));
+            // HttpClient would repeat a 429 or 503 by itself, even a POST that starts an export (4502 must never be
+            // repeated); retries are decided by the routes, which know what is safe to repeat
+            http.setAutomaticRetriesDisabled(true);
         }
 
         AccessTokens tokens = new AccessTokens(settings.authMode(), credentials, baseUrl, settings.connectTimeout()

@@ -80,24 +80,39 @@ public final class DeliveredStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-            delivered++;
-        } else {
-            ended = true;
-        }
-        return b;
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
+        int n;
+        try {
+            n = super.read(b, off, len);
+        } catch (DownloadBrokenException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DownloadBrokenException("The download broke off after " + raw.count + " bytes"
+                    + (raw.expected >= 0 ? " of " + raw.expected : "") + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
         if (n > 0) {
             delivered += n;
         } else if (n < 0) {
             ended = true;
         }
         return n;
+    }
+
+    /** The download failed while it was delivered; nothing carries the final name. */
+    public static final class DownloadBrokenException extends IOException {
+        DownloadBrokenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        DownloadBrokenException(String message) {
+            super(message);
+        }
     }
 
     /** True once the stream was read to its end (and so checked against the announced size). */
@@ -166,8 +181,8 @@ public final class DeliveredStream extends FilterInputStream {
 
         private void ended() throws IOException {
             if (expected >= 0 && count != expected) {
-                throw new IOException("The download ended after " + count + " bytes, but the export's Size is "
-                        + expected + " bytes");
+                throw new DownloadBrokenException("The download ended after " + count
+                        + " bytes, but the export's Size is " + expected + " bytes");
             }
         }
     }

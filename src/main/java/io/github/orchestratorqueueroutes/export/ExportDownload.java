@@ -74,6 +74,8 @@ public class ExportDownload {
         exchange.setVariable(REFUSED, !ok && firstAttempt && LINK_REFUSED.contains(status));
         if (!ok) {
             String body = exchange.getMessage().getBody(String.class);
+            // the refusal is small and now read: keep the text, not the spent stream
+            exchange.getMessage().setBody(body);
             String code = body == null ? "" : body.replaceAll("(?s).*<Code>([^<]+)</Code>.*", "$1");
             if (!firstAttempt || !LINK_REFUSED.contains(status)) {
                 throw new ExportFailedException("The download of " + job.describe() + " was refused: HTTP " + status

@@ -84,9 +84,6 @@ public class ExportSteps {
     public synchronized void planFolder(Exchange exchange) {
         FolderRef folder = folder(exchange);
         List<Long> ids = queues.idsOf(folder.id(), settings.queues());
-        if (!settings.queues().isEmpty() && ids.isEmpty()) {
-            LOG.info("export {} ({}): none of the queues in export.queues is in this folder", folder.path(), folder.id());
-        }
         for (long id : ids) {
             if (plan.stream().noneMatch(p -> p.queue().id() == id)) {
                 plan.add(new PlannedExport(folder, queues.find(folder.id(), id)));
@@ -96,6 +93,12 @@ public class ExportSteps {
 
     /** Sets the body to the exports planned for this run. */
     public synchronized void planned(Exchange exchange) {
+        for (String name : settings.queues()) {
+            if (plan.stream().noneMatch(p -> p.queue().name().equals(name))) {
+                LOG.warn("export.queues names '{}', which is in none of the run's folders; check the name "
+                        + "(it is case-sensitive) and orchestrator.folders", name);
+            }
+        }
         exchange.getMessage().setBody(List.copyOf(plan));
     }
 
@@ -225,6 +228,7 @@ public class ExportSteps {
             state.done(job.stateKey);
         }
         String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
+        ExportTarget.discardTemporary(settings.target(), job.fileName);
         LOG.warn("{} failed: {}", capitalized(job.describe()), reason);
         LOG.debug("Failure detail", failure);
         journal.record(new AuditEntry(AuditAction.FAILED, job.folder.id(), job.queue.name(), null, job.status, reason,

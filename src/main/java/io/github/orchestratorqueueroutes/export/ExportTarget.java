@@ -39,6 +39,26 @@ public final class ExportTarget {
         return URISupport.sanitizeUri(target);
     }
 
+    /**
+     * Removes what a failed delivery left under the temporary name, for {@code file:} targets (camel-file keeps it).
+     * Other targets keep theirs; it never carries the final name.
+     */
+    public static void discardTemporary(String target, String fileName) {
+        if (fileName == null || !target.toLowerCase(Locale.ROOT).startsWith("file:")) {
+            return;
+        }
+        String folder = target.substring("file:".length()).replaceFirst("^//", "");
+        int query = folder.indexOf('?');
+        if (query >= 0) {
+            folder = folder.substring(0, query);
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(folder).resolve(TEMP_PREFIX + fileName));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            // best effort: a leftover temporary file is untidy, not harmful
+        }
+    }
+
     private static void registerSecrets(String target) {
         int query = target.indexOf('?');
         if (query < 0) {

@@ -77,7 +77,7 @@ public class PurgeSteps {
         FolderRef folder = folder(exchange);
         List<Long> ids = queues.idsOf(folder.id(), queueNames);
         if (!queueNames.isEmpty() && ids.isEmpty()) {
-            LOG.info("purge {} ({}): none of the queues in purge.queues is in this folder", folder.path(), folder.id());
+            LOG.debug("purge {} ({}): none of the queues in purge.queues is in this folder", folder.path(), folder.id());
         }
         List<Long> selected = queueNames.isEmpty() ? null : ids;
         exchange.setVariable(QUEUE_IDS, selected);

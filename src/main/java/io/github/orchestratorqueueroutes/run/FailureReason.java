@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 
 import io.github.orchestratorqueueroutes.auth.AuthenticationException;
 import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+import io.github.orchestratorqueueroutes.export.DeliveredStream;
 import io.github.orchestratorqueueroutes.export.ExportBudgetException;
 import io.github.orchestratorqueueroutes.export.ExportFailedException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
@@ -23,6 +24,9 @@ public final class FailureReason {
             if (t instanceof OrchestratorCallException || t instanceof AuthenticationException
                     || t instanceof InvalidSettingException || t instanceof ExportFailedException
                     || t instanceof ExportBudgetException) {
+                return t.getMessage();
+            }
+            if (t instanceof DeliveredStream.DownloadBrokenException) {
                 return t.getMessage();
             }
             if (t instanceof MalformedItemException) {

@@ -397,10 +397,12 @@ public final class OrchestratorSimulator implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("Content-Type", job.get().zipped() ? "application/zip" : "text/csv");
         exchange.sendResponseHeaders(200, job.get().size());
-        try (OutputStream out = exchange.getResponseBody()) {
-            exports.writeContent(job.get(), out);
+        try {
+            exports.writeContent(job.get(), exchange.getResponseBody());
+            exchange.getResponseBody().close();
         } catch (IOException e) {
-            // the client went away mid-download; nothing more to send
+            // the client went away, or a dropped download is simulated: cut the connection
+            exchange.close();
         }
     }
 

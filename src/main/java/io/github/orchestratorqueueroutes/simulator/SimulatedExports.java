@@ -37,9 +37,12 @@ public final class SimulatedExports {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SYNTHETIC_ROW = 100;
 
-    /** One export job; {@code content} is null for a synthetic one. */
+    /**
+     * One export job; {@code content} is what is served (the zip for a zipped job), {@code csv} the CSV in it; both
+     * are null for a synthetic job.
+     */
     record Job(long id, long folderId, long queueId, String name, Instant requestedAt, boolean fails, byte[] content,
-            long syntheticSize, boolean zipped, String downloadKey) {
+            byte[] csv, long syntheticSize, boolean zipped, String downloadKey) {
 
         long size() {
             return content != null ? content.length : syntheticSize;
@@ -56,6 +59,7 @@ public final class SimulatedExports {
     private volatile long syntheticSize = -1;
     private volatile boolean zipped;
     private volatile Duration linkLifetime = Duration.ofMinutes(5);
+    private volatile long dropDownloadsAfter = -1;
     private LocalDate quotaDay;
     private int startedToday;
 
@@ -96,12 +100,17 @@ public final class SimulatedExports {
         this.linkLifetime = lifetime;
     }
 
+    /** Downloads stop after this many bytes, as a dropped connection would; negative to send them whole. */
+    public void dropDownloadsAfter(long bytes) {
+        this.dropDownloadsAfter = bytes;
+    }
+
     // --- for tests ---
 
     /** The CSV a job serves (unzipped), to compare with what was delivered. */
     public InputStream csv(long exportId) {
         Job job = jobs.get(exportId);
-        return job.content() != null ? new java.io.ByteArrayInputStream(job.content()) : syntheticCsv(job.size());
+        return job.csv() != null ? new java.io.ByteArrayInputStream(job.csv()) : syntheticCsv(job.size());
     }
 
     public int startedCount() {
@@ -122,12 +131,10 @@ public final class SimulatedExports {
         startedToday++;
         long id = nextId.incrementAndGet();
         boolean zip = zipped && syntheticSize < 0;
-        byte[] content = syntheticSize >= 0 ? null : itemsCsv(items);
-        if (zip) {
-            content = zip(queueName + "-items.csv", content);
-        }
+        byte[] csv = syntheticSize >= 0 ? null : itemsCsv(items);
+        byte[] content = zip ? zip(queueName + "-items.csv", csv) : csv;
         Job job = new Job(id, folderId, queueId, queueName + "-items", clock.instant(), failingQueues.contains(queueId),
-                content, syntheticSize, zip, UUID.randomUUID().toString());
+                content, csv, syntheticSize, zip, UUID.randomUUID().toString());
         jobs.put(id, job);
         return Optional.of(job);
     }
@@ -201,6 +208,12 @@ public final class SimulatedExports {
     void writeContent(Job job, OutputStream out) throws IOException {
         try (InputStream in = job.content() != null ? new java.io.ByteArrayInputStream(job.content())
                 : syntheticCsv(job.size())) {
+            long drop = dropDownloadsAfter;
+            if (drop >= 0) {
+                out.write(in.readNBytes((int) Math.min(drop, Integer.MAX_VALUE - 8)));
+                out.flush();
+                throw new IOException("download dropped after " + drop + " bytes (simulated)");
+            }
             in.transferTo(out);
         }
     }

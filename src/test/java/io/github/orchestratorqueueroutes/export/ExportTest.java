@@ -1,0 +1,251 @@
+package io.github.orchestratorqueueroutes.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.SimulatedReply;
+import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
+import io.github.orchestratorqueueroutes.simulator.SimulatedTenant;
+import io.github.orchestratorqueueroutes.testing.ProductRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportTest {
+
+    @TempDir
+    Path out;
+    private ProductRun product;
+
+    @BeforeEach
+    void startSimulator() {
+        product = new ProductRun(out);
+    }
+
+    @AfterEach
+    void stopSimulator() {
+        product.close();
+    }
+
+    @Test
+    void deliversTheExportByteIdenticalToAFolderWithoutSendingTheTokenToTheDownloadHost() throws Exception {
+        ProductRun.Result run = product.exportOnly("Queue Demo").runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        List<Path> files = exportFiles();
+        assertThat(files).singleElement().satisfies(f ->
+                assertThat(f.getFileName().toString()).matches("Queue_Demo-\\d+-\\d{8}T\\d{6}Z\\.csv"));
+        JsonNode export = run.summary().get("exports").get(0);
+        long exportId = export.get("exportId").asLong();
+        assertThat(sha256(Files.newInputStream(files.get(0))))
+                .isEqualTo(sha256(product.simulator().exports().csv(exportId)))
+                .isEqualTo(export.get("sha256").asText());
+        assertThat(export.get("bytes").asLong()).isEqualTo(Files.size(files.get(0)));
+        assertThat(export.get("file").asText()).isEqualTo(files.get(0).getFileName().toString());
+        assertThat(allFiles()).as("no temporary file left").hasSize(1);
+        assertThat(run.audit()).singleElement().satisfies(a -> {
+            assertThat(a.get("action").asText()).isEqualTo("exported");
+            assertThat(a.get("sha256").asText()).isEqualTo(export.get("sha256").asText());
+            assertThat(a.get("queue").asText()).isEqualTo("Queue Demo");
+        });
+
+        RecordedRequest start = run.requests().stream().filter(RecordedRequest::isExportStart).findFirst().orElseThrow();
+        assertThat(start.path()).isEqualTo("/odata/QueueDefinitions(" + SimulatedTenant.QUEUE_DEMO + ")/UiPathODataSvc.Export");
+        assertThat(start.body()).isEmpty();
+        assertThat(start.query().get("$filter")).isEqualTo("((QueueDefinitionId eq " + SimulatedTenant.QUEUE_DEMO + "))");
+        assertThat(start.query().get("$expand")).isEqualTo("Robot,ReviewerUser");
+        assertThat(start.header("X-UIPATH-OrganizationUnitId")).isEqualTo("39419");
+
+        List<RecordedRequest> downloads = run.requests().stream().filter(RecordedRequest::isDownload).toList();
+        assertThat(downloads).singleElement().satisfies(d -> {
+            assertThat(d.header("Authorization")).isNull();
+            assertThat(d.header("x-ms-version")).isEqualTo("2020-10-02");
+            assertThat(d.header("x-sim-download-key")).isNotBlank();
+            assertThat(d.status()).isEqualTo(200);
+        });
+        assertThat(run.logs()).doesNotContain(downloads.get(0).query().get("sig"));
+    }
+
+    @Test
+    void zippedExportIsUnpackedToItsCsvOnTheFly() throws Exception {
+        product.simulator().exports().zipped(true);
+
+        ProductRun.Result run = product.exportOnly("Banana Orders").runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        long exportId = run.summary().get("exports").get(0).get("exportId").asLong();
+        Path file = exportFiles().get(0);
+        assertThat(Files.readString(file)).startsWith("Id,Reference,Status");
+        assertThat(sha256(Files.newInputStream(file))).isEqualTo(sha256(product.simulator().exports().csv(exportId)));
+    }
+
+    @Test
+    void queueLinkedToTwoFoldersIsExportedOnce() {
+        ProductRun.Result run = product.exportOnly("Supplier Invoices").runOnce();
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.requests()).filteredOn(RecordedRequest::isExportStart).hasSize(1);
+    }
+
+    @Test
+    void failedExportIsRecordedAndTheOtherQueueIsStillDelivered() throws Exception {
+        product.simulator().exports().failQueue(SimulatedTenant.QUEUE_DEMO);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo,Banana Orders").runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(exportFiles()).singleElement()
+                .satisfies(f -> assertThat(f.getFileName().toString()).startsWith("Banana_Orders-"));
+        assertThat(run.summary().get("failures")).singleElement().satisfies(f -> {
+            assertThat(f.get("queue").asText()).isEqualTo("Queue Demo");
+            assertThat(f.get("error").asText()).contains("Failed");
+        });
+        assertThat(run.count("exported")).isEqualTo(1);
+    }
+
+    @Test
+    void pollTimeoutFailsTheQueueAndTheNextRunResumesTheSameExport() throws Exception {
+        product.simulator().exports().duration(Duration.ofHours(1));
+
+        ProductRun.Result first = product.exportOnly("Queue Demo").with("export.poll.timeout", "PT0.5S").runOnce();
+
+        assertThat(first.exitCode()).isEqualTo(1);
+        assertThat(first.summary().get("failures").get(0).get("error").asText()).contains("export.poll.timeout");
+        assertThat(exportFiles()).isEmpty();
+        long exportId = first.summary().get("failures").get(0).get("exportId").asLong();
+
+        product.simulator().exports().duration(Duration.ofMillis(200));
+        ProductRun.Result second = product.runOnce();
+
+        assertThat(second.exitCode()).as(second.logs()).isZero();
+        assertThat(second.requests()).noneMatch(RecordedRequest::isExportStart);
+        assertThat(second.summary().get("exports").get(0).get("exportId").asLong()).isEqualTo(exportId);
+        assertThat(second.logs()).contains("Resuming");
+        assertThat(product.simulator().exports().startedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void spentBudgetStartsNoExportBeyondIt() {
+        ProductRun.Result first = product.exportOnly("Queue Demo,Banana Orders").with("export.daily-budget", "1")
+                .with("export.concurrency", "1").runOnce();
+
+        assertThat(first.exitCode()).isEqualTo(1);
+        assertThat(first.requests()).filteredOn(RecordedRequest::isExportStart).hasSize(1);
+        assertThat(first.summary().get("failures").get(0).get("error").asText()).contains("export.daily-budget=1");
+
+        ProductRun.Result second = product.runOnce();
+        assertThat(second.requests()).noneMatch(RecordedRequest::isExportStart);
+        assertThat(second.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void quotaError4502IsNeverRetriedAndStopsFurtherStartsToday() {
+        product.simulator().exports().dailyQuota(0, 429);
+
+        ProductRun.Result first = product.exportOnly("Queue Demo").runOnce();
+
+        assertThat(first.exitCode()).isEqualTo(1);
+        assertThat(first.requests()).filteredOn(RecordedRequest::isExportStart).hasSize(1);
+        assertThat(first.summary().get("failures").get(0).get("error").asText()).contains("errorCode 4502");
+
+        ProductRun.Result second = product.exportOnly("Banana Orders").runOnce();
+        assertThat(second.requests()).noneMatch(RecordedRequest::isExportStart);
+        assertThat(second.summary().get("failures").get(0).get("error").asText()).contains("4502");
+    }
+
+    @Test
+    void refusedDownloadLinkIsAskedForAgainOnce() throws Exception {
+        AtomicInteger downloads = new AtomicInteger();
+        product.simulator().intercept(r -> r.isDownload() && downloads.getAndIncrement() == 0
+                ? Optional.of(new SimulatedReply(403, "application/xml",
+                        "<?xml version=\"1.0\"?><Error><Code>AuthenticationFailed</Code></Error>"))
+                : Optional.empty());
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        assertThat(run.requests()).filteredOn(r -> r.path().endsWith("GetDownloadLink")).hasSize(2);
+        assertThat(run.requests()).filteredOn(RecordedRequest::isDownload).extracting(RecordedRequest::status)
+                .containsExactly(403, 200);
+        assertThat(exportFiles()).hasSize(1);
+    }
+
+    @Test
+    void downloadRefusedTwiceFailsWithTheStorageErrorCode() throws Exception {
+        product.simulator().exports().linkLifetime(Duration.ZERO);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.summary().get("failures").get(0).get("error").asText())
+                .contains("HTTP 403").contains("AuthenticationFailed").contains("fresh link");
+        assertThat(exportFiles()).isEmpty();
+    }
+
+    @Test
+    void droppedDownloadLeavesNothingUnderTheFinalName() throws Exception {
+        product.simulator().exports().syntheticSize(3_000_000);
+        product.simulator().exports().dropDownloadsAfter(1_000_000);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(exportFiles()).as("no file under a final name").isEmpty();
+        assertThat(allFiles()).as("nor a temporary one").isEmpty();
+        assertThat(run.count("exported")).isZero();
+        assertThat(run.summary().get("failures").get(0).get("error").asText()).contains("broke off after");
+    }
+
+    @Test
+    void checksumSidecarIsWrittenWhenAsked() throws Exception {
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("export.sha256-file", "true").runOnce();
+
+        assertThat(run.exitCode()).isZero();
+        String file = run.summary().get("exports").get(0).get("file").asText();
+        assertThat(Files.readString(out.resolve("exports").resolve(file + ".sha256")))
+                .isEqualTo(run.summary().get("exports").get(0).get("sha256").asText() + "  " + file + "\n");
+    }
+
+    private List<Path> exportFiles() throws IOException {
+        Path dir = out.resolve("exports");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(ExportTarget.TEMP_PREFIX))
+                    .filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
+        }
+    }
+
+    private List<Path> allFiles() throws IOException {
+        Path dir = out.resolve("exports");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    static String sha256(InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (DigestInputStream d = new DigestInputStream(in, digest)) {
+            d.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

@@ -11,6 +11,7 @@ import io.github.orchestratorqueueroutes.export.ExportBudgetException;
 import io.github.orchestratorqueueroutes.export.ExportFailedException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.purge.MalformedItemException;
+import org.apache.camel.component.file.GenericFileOperationFailedException;
 
 /** One line a person can act on for a failure; our own exceptions already carry such a message. */
 public final class FailureReason {
@@ -29,6 +30,15 @@ public final class FailureReason {
             if (t instanceof DeliveredStream.DownloadBrokenException) {
                 return t.getMessage();
             }
+            if (t instanceof GenericFileOperationFailedException) {
+                Throwable root = t;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return "Delivery to export.target failed: " + t.getMessage()
+                        + (root == t ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")")
+                        + hostKeyHint(root);
+            }
             if (t instanceof MalformedItemException) {
                 return "Not cleared: " + t.getMessage();
             }
@@ -45,6 +55,12 @@ public final class FailureReason {
             t = t.getCause();
         }
         return "Unexpected error " + failure.getClass().getName() + ": " + failure.getMessage();
+    }
+
+    private static String hostKeyHint(Throwable root) {
+        String text = String.valueOf(root.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return text.contains("hostkey") ? ". The server's host key is not the one in the known_hosts file: "
+                + "check knownHostsFile in export.target (see README \"SFTP\")." : "";
     }
 
     /** True for failures a person must fix in the settings (exit code 2). */

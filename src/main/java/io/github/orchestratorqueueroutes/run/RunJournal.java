@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,7 @@ public class RunJournal {
         line.put("queue", entry.queue());
         line.put("itemId", entry.itemId());
         line.put("status", entry.status());
-        line.put("error", entry.error());
+        line.put("error", SecretMasker.mask(entry.error()));
         if (entry.export() != null) {
             putExport(line, entry.export());
             if (entry.action() == AuditAction.EXPORTED) {
@@ -154,7 +155,7 @@ public class RunJournal {
                 if (entry.export() != null) {
                     failure.put("exportId", entry.export().exportId());
                 }
-                failure.put("error", entry.error());
+                failure.put("error", SecretMasker.mask(entry.error()));
                 failures.add(failure);
             }
         }
@@ -189,7 +190,7 @@ public class RunJournal {
 
     /** An error that stopped the run or a folder (not one item). */
     public synchronized void runFailed(String message, Throwable cause) {
-        runErrors.add(message);
+        runErrors.add(SecretMasker.mask(message));
         if (cause != null && FailureReason.isConfigurationProblem(cause)) {
             configurationError = true;
         }

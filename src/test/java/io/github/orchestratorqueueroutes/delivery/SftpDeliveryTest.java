@@ -1,0 +1,115 @@
+package io.github.orchestratorqueueroutes.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
+import io.github.orchestratorqueueroutes.testing.ProductRun;
+import io.github.orchestratorqueueroutes.testing.SftpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Export delivery to an SFTP server: complete or absent, host key checked, secrets kept out of every output. */
+class SftpDeliveryTest {
+
+    @TempDir
+    Path out;
+    @TempDir
+    Path keys;
+    private ProductRun product;
+    private SftpServer sftp;
+
+    @BeforeEach
+    void start() throws Exception {
+        product = new ProductRun(out);
+        sftp = new SftpServer(keys);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        sftp.close();
+        product.close();
+    }
+
+    @Test
+    void deliversByteIdenticalFileWithKeyAuthenticationAndStrictHostKeyChecking() throws Exception {
+        ProductRun.Result run = product.exportOnly("Queue Demo")
+                .with("export.target", sftp.keyTarget("archive/queues", sftp.knownHosts())).runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        List<Path> delivered = files(sftp.root().resolve("archive/queues"));
+        assertThat(delivered).singleElement().satisfies(f ->
+                assertThat(f.getFileName().toString()).startsWith("Queue_Demo-").endsWith(".csv"));
+        long exportId = run.summary().get("exports").get(0).get("exportId").asLong();
+        assertThat(sha256(delivered.get(0))).isEqualTo(run.summary().get("exports").get(0).get("sha256").asText())
+                .isEqualTo(sha256(product.simulator().exports().csv(exportId)));
+        assertThat(run.requests()).filteredOn(RecordedRequest::isDownload)
+                .allSatisfy(d -> assertThat(d.header("Authorization")).isNull());
+    }
+
+    @Test
+    void unknownHostKeyIsRefusedByDefault() throws Exception {
+        ProductRun.Result run = product.exportOnly("Queue Demo")
+                .with("export.target", sftp.keyTarget("archive", sftp.wrongKnownHosts(keys))).runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(files(sftp.root().resolve("archive"))).isEmpty();
+        assertThat(run.summary().get("failures").get(0).get("error").asText()).containsIgnoringCase("HostKey");
+    }
+
+    @Test
+    void droppedDownloadLeavesNoFileUnderTheFinalNameOnTheServer() throws Exception {
+        product.simulator().exports().syntheticSize(2_000_000);
+        product.simulator().exports().dropDownloadsAfter(700_000);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo")
+                .with("export.target", sftp.keyTarget("archive", sftp.knownHosts())).runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(files(sftp.root().resolve("archive")))
+                .allSatisfy(f -> assertThat(f.getFileName().toString()).startsWith(".inprogress-"));
+    }
+
+    @Test
+    void passwordAuthenticationWorksAndThePasswordAppearsNowhere() throws Exception {
+        ProductRun.Result run = product.exportOnly("Banana Orders")
+                .with("export.target", sftp.passwordTarget("in")).runOnceWithDebugLogs();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        assertThat(files(sftp.root().resolve("in"))).hasSize(1);
+        assertThat(run.logs()).doesNotContain(SftpServer.PASSWORD);
+        assertThat(run.auditText()).doesNotContain(SftpServer.PASSWORD);
+        assertThat(run.summaryText()).doesNotContain(SftpServer.PASSWORD);
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return sha256(Files.newInputStream(file));
+    }
+
+    private static String sha256(java.io.InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (DigestInputStream d = new DigestInputStream(in, digest)) {
+            d.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

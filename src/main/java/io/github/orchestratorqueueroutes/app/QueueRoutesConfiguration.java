@@ -92,6 +92,9 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("folderSelection", new FolderSelection(settings.folders(), settings.pageSize()));
         registry.bind("purgeSteps", new PurgeSteps(new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()),
                 settings.purgeQueues(), settings.pageSize(), queues, journal, clock));
+        if (settings.export().enabled()) {
+            requireWritableFolder("state.dir", Path.of(settings.stateDir()));
+        }
         ExportSteps exportSteps = new ExportSteps(settings.export(), settings.pageSize(), queues,
                 new ExportState(Path.of(settings.stateDir()), settings.orchestratorUrl(), settings.export().dailyBudget(),
                         clock),
@@ -102,6 +105,18 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 .newFixedThreadPool(this, "export", settings.export().concurrency()));
         registry.bind("purgeExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "purge", settings.purgeConcurrency()));
+    }
+
+    private static void requireWritableFolder(String key, Path folder) {
+        try {
+            java.nio.file.Files.createDirectories(folder);
+            if (!java.nio.file.Files.isWritable(folder)) {
+                throw new java.io.IOException("not writable");
+            }
+        } catch (java.io.IOException | SecurityException e) {
+            throw new io.github.orchestratorqueueroutes.config.InvalidSettingException(key, "is '" + folder
+                    + "', which cannot be created or written (" + e.getMessage() + "). Use a writable folder.");
+        }
     }
 
     private static Credentials withDemoCredentials(AuthMode mode, Credentials c, OrchestratorSimulator simulator) {

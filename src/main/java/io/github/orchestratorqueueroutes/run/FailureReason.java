@@ -30,6 +30,10 @@ public final class FailureReason {
             if (t instanceof DeliveredStream.DownloadBrokenException) {
                 return t.getMessage();
             }
+            if (t instanceof org.apache.camel.ResolveEndpointFailedException endpoint) {
+                return "Setting 'export.target' is not a usable Camel endpoint URI: " + endpoint.getMessage()
+                        + ". See README \"Export\" for file: and sftp: examples.";
+            }
             if (t instanceof GenericFileOperationFailedException) {
                 Throwable root = t;
                 while (root.getCause() != null && root.getCause() != root) {
@@ -66,7 +70,7 @@ public final class FailureReason {
     /** True for failures a person must fix in the settings (exit code 2). */
     public static boolean isConfigurationProblem(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof InvalidSettingException
+            if (t instanceof InvalidSettingException || t instanceof org.apache.camel.ResolveEndpointFailedException
                     || t instanceof AuthenticationException auth && auth.isConfigurationProblem()) {
                 return true;
             }

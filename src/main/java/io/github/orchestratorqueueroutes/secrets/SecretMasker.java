@@ -19,7 +19,8 @@ public final class SecretMasker {
     private static final int MAX_REMEMBERED = 200;
     private static final String MASK = "***";
     private static final List<Pattern> PATTERNS = List.of(
-            Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+"),
+            // real tokens are long; "bearer token" in a sentence is not one
+            Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{16,}"),
             Pattern.compile("(?i)((?:client_secret|password|access_token|refresh_token)=)[^&\\s\"']+"),
             Pattern.compile("(?i)(\"(?:password|client_secret|access_token|refresh_token)\"\\s*:\\s*\")[^\"]*"),
             Pattern.compile("(?i)(Found property(?: \\(custom lookup\\))?: [\\w.-]*(?:token|secret|password|passphrase)"

@@ -39,6 +39,11 @@ class PackagedJarIT {
         assertThat(summary.path("counts").path("cleared").asLong()).isPositive();
         assertThat(summary.path("exitCode").asInt()).isZero();
         assertThat(Files.readAllLines(Path.of(summary.get("auditFile").asText()))).isNotEmpty();
+        assertThat(summary.path("counts").path("exported").asLong()).isPositive();
+        try (Stream<Path> exports = Files.list(out.resolve("exports"))) {
+            assertThat(exports.filter(f -> f.toString().endsWith(".csv")).count())
+                    .isEqualTo(summary.path("counts").path("exported").asLong());
+        }
     }
 
     @Test

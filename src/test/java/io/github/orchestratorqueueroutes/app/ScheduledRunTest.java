@@ -29,7 +29,8 @@ class ScheduledRunTest {
     @Test
     void timerRunsThePurgeRepeatedlyUntilStopped() throws Exception {
         try (ProductRun product = new ProductRun(out)) {
-            var settings = product.with("schedule.period", "PT0.5S").settings();
+            var settings = product.with("schedule.period", "PT0.5S").with("export.enabled", "true")
+                    .with("export.queues", "Queue Demo").settings();
             Main main = OrchestratorQueueRoutes.newMain(settings, new AtomicInteger());
             Thread service = startInBackground(main);
             try {
@@ -45,6 +46,9 @@ class ScheduledRunTest {
             }
             assertThat(service.isAlive()).isFalse();
             assertThat(summaries()).as("one summary per run").isGreaterThanOrEqualTo(3);
+            try (Stream<Path> exports = Files.list(out.resolve("exports"))) {
+                assertThat(exports.count()).as("each scheduled run exported the queue").isGreaterThanOrEqualTo(3);
+            }
             assertThat(product.simulator().requests()).filteredOn(RecordedRequest::isItemPut)
                     .as("only the first run had anything to clear").extracting(RecordedRequest::itemId)
                     .doesNotHaveDuplicates();

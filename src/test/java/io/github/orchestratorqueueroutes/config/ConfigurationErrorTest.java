@@ -30,6 +30,12 @@ class ConfigurationErrorTest {
         "orchestrator.page-size | 5000",
         "schedule.period | PT0S",
         "orchestrator.folders | Nowhere/Folder",
+        "export.target | /data/exports",
+        "export.target | sftp://127.0.0.1/in?noSuchOption=1",
+        "export.file-name | ${queue}-${when}.csv",
+        "export.file-name | ${queue}.csv",
+        "export.poll.max-interval | PT0.05S",
+        "export.daily-budget | -1",
     })
     void badValueExitsWithCodeTwoNamingTheKey(String key, String value) {
         try (ProductRun product = new ProductRun(out)) {
@@ -38,6 +44,17 @@ class ConfigurationErrorTest {
             assertThat(run.exitCode()).isEqualTo(2);
             assertThat(run.logs()).contains("'" + key + "'").doesNotContain("\tat ");
             assertThat(run.requests()).noneMatch(r -> r.path().startsWith("/odata/QueueItems"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void unwritableStateFolderStopsStartUpWhenExportIsOn() {
+        try (ProductRun product = new ProductRun(out)) {
+            ProductRun.Result run = product.exportOnly("Queue Demo").with("state.dir", "/proc/no-such-place").runOnce();
+
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.logs()).contains("'state.dir'");
+            assertThat(run.requests()).noneMatch(r -> r.path().startsWith("/odata/"));
         }
     }
 

@@ -81,6 +81,21 @@ class ExportTest {
     }
 
     @Test
+    void exportFilterIsAddedToTheQueueFilter() throws Exception {
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("export.filter", "Status eq 'Successful'")
+                .runOnce();
+
+        assertThat(run.exitCode()).isZero();
+        RecordedRequest start = run.requests().stream().filter(RecordedRequest::isExportStart).findFirst().orElseThrow();
+        assertThat(start.query().get("$filter"))
+                .isEqualTo("((QueueDefinitionId eq " + SimulatedTenant.QUEUE_DEMO + ")) and (Status eq 'Successful')");
+        List<String> rows = Files.readAllLines(exportFiles().get(0));
+        assertThat(rows).hasSizeGreaterThan(2);
+        assertThat(rows.stream().skip(1).filter(r -> r.matches("^\\d+,.*")))
+                .allSatisfy(r -> assertThat(r).contains(",\"Successful\","));
+    }
+
+    @Test
     void zippedExportIsUnpackedToItsCsvOnTheFly() throws Exception {
         product.simulator().exports().zipped(true);
 

@@ -31,5 +31,6 @@ class SecretMaskerTest {
         assertThat(SecretMasker.mask("Found property: purge.statuses with value: Successful to be used."))
                 .isEqualTo("Found property: purge.statuses with value: Successful to be used.");
         assertThat(SecretMasker.mask("{\"Result\":\"Done\"}")).isEqualTo("{\"Result\":\"Done\"}");
+        assertThat(SecretMasker.mask("set it to a bearer token")).isEqualTo("set it to a bearer token");
     }
 }

@@ -1,0 +1,92 @@
+package io.github.orchestratorqueueroutes.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
+import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
+import io.github.orchestratorqueueroutes.testing.SftpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged product, in a JVM with a 64 MB heap, delivers an export four times that size. */
+class LargeExportIT {
+
+    private static final long SIZE = 256L * 1024 * 1024;
+    private static final Path JAR = Path.of("target/orchestrator-queue-routes.jar").toAbsolutePath();
+
+    @TempDir
+    Path out;
+    private OrchestratorSimulator simulator;
+
+    @BeforeEach
+    void start() {
+        simulator = new OrchestratorSimulator().start();
+        simulator.exports().syntheticSize(SIZE);
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    @Test
+    void exportFourTimesTheHeapStreamsToAFolder() throws Exception {
+        Path target = out.resolve("exports");
+
+        String output = runProduct("file:" + target);
+
+        Path file = onlyFile(target);
+        assertThat(Files.size(file)).as(output).isEqualTo(SIZE);
+        long exportId = Long.parseLong(file.getFileName().toString().split("-")[1]);
+        assertThat(ExportTest.sha256(Files.newInputStream(file)))
+                .isEqualTo(ExportTest.sha256(simulator.exports().csv(exportId)));
+    }
+
+    @Test
+    void exportFourTimesTheHeapStreamsToSftp(@TempDir Path keys) throws Exception {
+        try (SftpServer sftp = new SftpServer(keys)) {
+            String output = runProduct(sftp.keyTarget("big", sftp.knownHosts()));
+
+            Path file = onlyFile(sftp.root().resolve("big"));
+            assertThat(Files.size(file)).as(output).isEqualTo(SIZE);
+        }
+    }
+
+    private String runProduct(String target) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-Dorchestrator.url=" + simulator.url(),
+                "-Dorchestrator.auth.token=" + SimulatorAccounts.PERSONAL_ACCESS_TOKEN,
+                "-Dpurge.enabled=false",
+                "-Dexport.queues=Queue Demo",
+                "-Dexport.poll.interval=PT0.2S",
+                "-Dexport.target=" + target,
+                "-Doutput.dir=" + out,
+                "-jar", JAR.toString(), "--once"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isZero();
+        assertThat(text).doesNotContain("OutOfMemoryError");
+        return text;
+    }
+
+    private static Path onlyFile(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> all = files.toList();
+            assertThat(all).hasSize(1);
+            return all.get(0);
+        }
+    }
+}

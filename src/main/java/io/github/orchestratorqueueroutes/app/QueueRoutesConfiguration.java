@@ -81,7 +81,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         AccessTokens tokens = new AccessTokens(settings.authMode(), credentials, baseUrl, settings.connectTimeout()
                 .plus(settings.responseTimeout()), clock);
         RunJournal journal = new RunJournal(Path.of(settings.outputDir()), clock, PROGRESS_INTERVAL);
-        QueueDirectory queues = new QueueDirectory();
+        QueueDirectory queues = new QueueDirectory(settings.pageSize());
 
         registry.bind("settings", settings);
         registry.bind("accessTokens", tokens);
@@ -89,13 +89,14 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("orchestratorReply", new OrchestratorReply());
         registry.bind("keysetPaging", new KeysetPaging());
         registry.bind("runJournal", journal);
+        registry.bind("queueDirectory", queues);
         registry.bind("folderSelection", new FolderSelection(settings.folders(), settings.pageSize()));
         registry.bind("purgeSteps", new PurgeSteps(new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()),
                 settings.purgeQueues(), settings.pageSize(), queues, journal, clock));
         if (settings.export().enabled()) {
             requireWritableFolder("state.dir", Path.of(settings.stateDir()));
         }
-        ExportSteps exportSteps = new ExportSteps(settings.export(), settings.pageSize(), queues,
+        ExportSteps exportSteps = new ExportSteps(settings.export(), queues,
                 new ExportState(Path.of(settings.stateDir()), settings.orchestratorUrl(), settings.export().dailyBudget(),
                         clock),
                 journal, ExportTarget.forPeople(settings.export().target()), clock);

@@ -12,7 +12,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.config.Settings;
 import io.github.orchestratorqueueroutes.folders.FolderRef;
-import io.github.orchestratorqueueroutes.odata.KeysetPaging;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
@@ -32,13 +31,11 @@ public class ExportSteps {
 
     public static final String RESUMED = "exportResumed";
     public static final String POLLING = "exportPolling";
-    static final String FOLDER = "exportFolder";
     private static final Logger LOG = LoggerFactory.getLogger(ExportSteps.class);
     private static final DateTimeFormatter FILE_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Settings.Export settings;
-    private final int pageSize;
     private final QueueDirectory queues;
     private final ExportState state;
     private final RunJournal journal;
@@ -46,10 +43,9 @@ public class ExportSteps {
     private final Clock clock;
     private final List<PlannedExport> plan = new java.util.ArrayList<>();
 
-    public ExportSteps(Settings.Export settings, int pageSize, QueueDirectory queues, ExportState state,
+    public ExportSteps(Settings.Export settings, QueueDirectory queues, ExportState state,
             RunJournal journal, String targetForPeople, Clock clock) {
         this.settings = settings;
-        this.pageSize = pageSize;
         this.queues = queues;
         this.state = state;
         this.journal = journal;
@@ -58,15 +54,7 @@ public class ExportSteps {
     }
 
     public void beginFolder(Exchange exchange) {
-        FolderRef folder = exchange.getMessage().getBody(FolderRef.class);
-        exchange.setVariable(FOLDER, folder);
-        KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueDefinitions", null, folder.id(), pageSize,
-                "GET QueueDefinitions"));
-    }
-
-    @SuppressWarnings("unchecked")
-    public void rememberQueues(Exchange exchange) {
-        queues.remember(folder(exchange).id(), exchange.getMessage().getBody(List.class));
+        exchange.setVariable(FolderRef.VARIABLE, exchange.getMessage().getBody(FolderRef.class));
     }
 
     /** A queue to export, in the first folder the run found it in. */
@@ -236,10 +224,7 @@ public class ExportSteps {
     }
 
     public void recordFolderFailure(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        FolderRef folder = folder(exchange);
-        journal.runFailed("Export of folder " + folder.path() + " (" + folder.id() + ") stopped: "
-                + (failure == null ? "unknown failure" : FailureReason.of(failure)), failure);
+        journal.folderFailed("Export", exchange);
     }
 
     private static String safe(String name) {
@@ -255,6 +240,6 @@ public class ExportSteps {
     }
 
     private static FolderRef folder(Exchange exchange) {
-        return exchange.getVariable(FOLDER, FolderRef.class);
+        return exchange.getVariable(FolderRef.VARIABLE, FolderRef.class);
     }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public class PurgeSteps {
 
-    public static final String FOLDER = "folder";
+    public static final String FOLDER = FolderRef.VARIABLE;
     public static final String CUTOFF = "purgeCutoff";
     public static final String QUEUE_IDS = "purgeQueueIds";
     public static final String LISTED_VERDICT = "listedVerdict";
@@ -56,7 +56,6 @@ public class PurgeSteps {
         if (cutoff != null) {
             exchange.setVariable(CUTOFF, cutoff);
         }
-        queues.clear();
         sharedItemsSeen.clear();
     }
 
@@ -64,13 +63,6 @@ public class PurgeSteps {
         FolderRef folder = exchange.getMessage().getBody(FolderRef.class);
         exchange.setVariable(FOLDER, folder);
         journal.folderStarted("purge", folder.id(), folder.path());
-        KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueDefinitions", null, folder.id(), pageSize,
-                "GET QueueDefinitions"));
-    }
-
-    @SuppressWarnings("unchecked")
-    public void rememberQueues(Exchange exchange) {
-        queues.remember(folder(exchange).id(), exchange.getMessage().getBody(List.class));
     }
 
     public void beginItems(Exchange exchange) {
@@ -191,10 +183,7 @@ public class PurgeSteps {
     }
 
     public void recordFolderFailure(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        FolderRef folder = folder(exchange);
-        journal.runFailed("Purge of folder " + folder.path() + " (" + folder.id() + ") stopped: "
-                + (failure == null ? "unknown failure" : FailureReason.of(failure)), failure);
+        journal.folderFailed("Purge", exchange);
     }
 
     private void record(Exchange exchange, AuditAction action, String error) {

@@ -7,10 +7,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.orchestratorqueueroutes.folders.FolderRef;
+import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import org.apache.camel.Exchange;
 
 /**
- * Queue names and links by folder, read once per folder and run from {@code /odata/QueueDefinitions}: queue items
- * carry only {@code QueueDefinitionId}, but the PUT must name the queue.
+ * Queue names and links by folder, read once per folder and run from {@code /odata/QueueDefinitions} (route
+ * {@code folder-queues}): queue items carry only {@code QueueDefinitionId}, but the PUT must name the queue, and
+ * {@code purge.queues} / {@code export.queues} name queues.
  */
 public class QueueDirectory {
 
@@ -19,12 +23,41 @@ public class QueueDirectory {
     }
 
     private final Map<Long, Map<Long, Queue>> byFolder = new ConcurrentHashMap<>();
+    private final Set<Long> complete = ConcurrentHashMap.newKeySet();
+    private final int pageSize;
 
-    public void clear() {
-        byFolder.clear();
+    public QueueDirectory(int pageSize) {
+        this.pageSize = pageSize;
     }
 
-    public void remember(long folderId, List<JsonNode> definitions) {
+    /** Queue names may change between runs: each run reads them again. */
+    public void beginRun() {
+        byFolder.clear();
+        complete.clear();
+    }
+
+    /** Starts listing the queues of the folder in variable {@value FolderRef#VARIABLE}, unless this run did. */
+    public void beginListing(Exchange exchange) {
+        FolderRef folder = exchange.getVariable(FolderRef.VARIABLE, FolderRef.class);
+        KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueDefinitions", null, folder.id(), pageSize,
+                "GET QueueDefinitions"));
+        if (complete.contains(folder.id())) {
+            exchange.setVariable(KeysetPaging.MORE_PAGES, false);
+        } else {
+            byFolder.remove(folder.id());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public void rememberPage(Exchange exchange) {
+        FolderRef folder = exchange.getVariable(FolderRef.VARIABLE, FolderRef.class);
+        remember(folder.id(), exchange.getMessage().getBody(List.class));
+        if (!exchange.getVariable(KeysetPaging.MORE_PAGES, false, Boolean.class)) {
+            complete.add(folder.id());
+        }
+    }
+
+    void remember(long folderId, List<JsonNode> definitions) {
         Map<Long, Queue> queues = byFolder.computeIfAbsent(folderId, id -> new ConcurrentHashMap<>());
         for (JsonNode d : definitions) {
             long id = d.get("Id").asLong();

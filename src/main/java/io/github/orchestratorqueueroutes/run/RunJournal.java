@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -195,6 +196,14 @@ public class RunJournal {
             configurationError = true;
         }
         LOG.error("{}", message);
+    }
+
+    /** A job could not work through the folder in variable {@value FolderRef#VARIABLE}; the next folder still runs. */
+    public void folderFailed(String job, Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        FolderRef folder = exchange.getVariable(FolderRef.VARIABLE, FolderRef.class);
+        runFailed(job + " of folder " + folder.path() + " (" + folder.id() + ") stopped: "
+                + (failure == null ? "unknown failure" : FailureReason.of(failure)), failure);
     }
 
     /** The run stopped on an error no folder or item caught (for example a refused credential). */

@@ -2,36 +2,20 @@ package io.github.orchestratorqueueroutes.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
+import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class AuthenticationTest {
+class AuthenticationTest extends AgainstSimulator {
 
-    @TempDir
-    Path out;
-    private ProductRun product;
-
-    @BeforeEach
-    void startSimulator() {
-        product = new ProductRun(out);
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        product.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"token", "client-credentials", "password"})

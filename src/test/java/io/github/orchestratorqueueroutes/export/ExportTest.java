@@ -19,27 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.SimulatedReply;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.simulator.SimulatedTenant;
+import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ExportTest {
+class ExportTest extends AgainstSimulator {
 
-    @TempDir
-    Path out;
-    private ProductRun product;
-
-    @BeforeEach
-    void startSimulator() {
-        product = new ProductRun(out);
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        product.close();
-    }
 
     @Test
     void deliversTheExportByteIdenticalToAFolderWithoutSendingTheTokenToTheDownloadHost() throws Exception {

@@ -2,7 +2,6 @@ package io.github.orchestratorqueueroutes.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,33 +14,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.SimulatedReply;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.simulator.SimulatedTenant;
+import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The safety invariants of DESIGN.md, each proven against the simulator with the real application. */
-class PurgeSafetyTest {
+class PurgeSafetyTest extends AgainstSimulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> CLEARABLE = Set.of("Successful", "Deleted", "Retried");
     /** What a PUT may change on the server; everything else must stay as it was. */
     private static final Set<String> CHANGED_BY_PUT = Set.of("SpecificContent", "SpecificData", "RowVersion");
 
-    @TempDir
-    Path out;
-    private ProductRun product;
-
-    @BeforeEach
-    void startSimulator() {
-        product = new ProductRun(out);
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        product.close();
-    }
 
     @Test
     void clearsEveryEligibleItemOnceAndChangesNothingElse() {

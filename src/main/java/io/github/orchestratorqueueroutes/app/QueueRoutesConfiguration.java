@@ -14,11 +14,13 @@ import io.github.orchestratorqueueroutes.export.ExportSteps;
 import io.github.orchestratorqueueroutes.export.ExportTarget;
 import io.github.orchestratorqueueroutes.folders.FolderSelection;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorReply;
 import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
 import io.github.orchestratorqueueroutes.purge.PurgeSteps;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
+import io.github.orchestratorqueueroutes.retry.OrchestratorRetries;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
@@ -85,8 +87,15 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
 
         registry.bind("settings", settings);
         registry.bind("accessTokens", tokens);
-        registry.bind("orchestratorCall", new OrchestratorCall(tokens));
-        registry.bind("orchestratorReply", new OrchestratorReply());
+        ListCallBudget listBudget = new ListCallBudget(settings.listRatePerMinute(), clock);
+        OrchestratorCall call = new OrchestratorCall(tokens, listBudget);
+        OrchestratorRetries retries = new OrchestratorRetries(settings.retry().maxAttempts(),
+                settings.retry().initialDelay(), settings.retry().maxDelay(), settings.retry().maxTime(), clock);
+        registry.bind("orchestratorCall", call);
+        registry.bind("orchestratorReply", new OrchestratorReply(listBudget, clock));
+        registry.bind("orchestratorRetries", retries);
+        registry.bind("orchestratorRetryDelay", retries.delayStep());
+        registry.bind("orchestratorRetryPreparation", retries.preparationStep(call));
         registry.bind("keysetPaging", new KeysetPaging());
         registry.bind("runJournal", journal);
         registry.bind("queueDirectory", queues);

@@ -26,6 +26,8 @@ public record Settings(
         int pageSize,
         Duration connectTimeout,
         Duration responseTimeout,
+        Retry retry,
+        int listRatePerMinute,
         boolean purgeEnabled,
         Set<String> purgeStatuses,
         Set<String> purgeQueues,
@@ -37,6 +39,10 @@ public record Settings(
         String outputDir,
         Export export,
         String stateDir) {
+
+    /** How failed Orchestrator calls are repeated. */
+    public record Retry(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime) {
+    }
 
     /** The export job's settings. */
     public record Export(
@@ -136,6 +142,14 @@ public record Settings(
         int pageSize = r.integer("orchestrator.page-size", 100, 1, 1000);
         Duration connectTimeout = r.positiveDuration("orchestrator.http.connect-timeout", "PT10S");
         Duration responseTimeout = r.positiveDuration("orchestrator.http.response-timeout", "PT60S");
+        Retry retry = new Retry(
+                r.integer("orchestrator.retry.max-attempts", 5, 1, 20),
+                r.positiveDuration("orchestrator.retry.initial-delay", "PT1S"),
+                r.positiveDuration("orchestrator.retry.max-delay", "PT30S"),
+                r.positiveDuration("orchestrator.retry.max-time", "PT5M"));
+        boolean cloud = !embedded && URI.create(url).getHost().toLowerCase(Locale.ROOT).endsWith("uipath.com");
+        int listRate = r.text("orchestrator.list-rate-per-minute").isPresent()
+                ? r.integer("orchestrator.list-rate-per-minute", 0, 0, 10_000) : cloud ? 90 : 0;
 
         Set<String> statuses = r.list("purge.statuses").stream()
                 .map(Settings::canonicalStatus)
@@ -170,6 +184,8 @@ public record Settings(
                 pageSize,
                 connectTimeout,
                 responseTimeout,
+                retry,
+                listRate,
                 r.bool("purge.enabled", true),
                 Set.copyOf(statuses),
                 Set.copyOf(r.list("purge.queues")),

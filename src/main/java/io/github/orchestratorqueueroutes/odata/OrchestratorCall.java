@@ -16,13 +16,16 @@ public class OrchestratorCall {
     static final String TOKEN_GENERATION = "orchestratorTokenGeneration";
 
     private final AccessTokens tokens;
+    private final ListCallBudget listBudget;
 
-    public OrchestratorCall(AccessTokens tokens) {
+    public OrchestratorCall(AccessTokens tokens, ListCallBudget listBudget) {
         this.tokens = tokens;
+        this.listBudget = listBudget;
     }
 
-    public void prepare(Exchange exchange) {
+    public void prepare(Exchange exchange) throws InterruptedException {
         OrchestratorRequest request = request(exchange);
+        listBudget.acquire(request);
         AccessTokens.Grant grant = tokens.current();
         Message message = exchange.getMessage();
         message.getHeaders().clear();
@@ -47,7 +50,7 @@ public class OrchestratorCall {
     }
 
     /** After a 401: drop the refused token (once per token) and prepare the same call with a fresh one. */
-    public void prepareAfterUnauthorized(Exchange exchange) {
+    public void prepareAfterUnauthorized(Exchange exchange) throws InterruptedException {
         tokens.rejected(exchange.getVariable(TOKEN_GENERATION, Long.class));
         prepare(exchange);
     }

@@ -8,11 +8,22 @@ public class OrchestratorCallException extends RuntimeException {
 
     private final int status;
     private final Integer errorCode;
+    private final java.time.Duration retryAfter;
 
     public OrchestratorCallException(String message, int status, Integer errorCode) {
+        this(message, status, errorCode, null);
+    }
+
+    public OrchestratorCallException(String message, int status, Integer errorCode, java.time.Duration retryAfter) {
         super(message);
         this.status = status;
         this.errorCode = errorCode;
+        this.retryAfter = retryAfter;
+    }
+
+    /** How long the server asked us to wait (Retry-After, or retry_after in the body), or null. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public int status() {

@@ -1,6 +1,8 @@
 package io.github.orchestratorqueueroutes.odata;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -21,11 +23,21 @@ public class OrchestratorReply {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_QUOTED_BODY = 200;
 
+    private final ListCallBudget listBudget;
+    private final Clock clock;
+
+    public OrchestratorReply(ListCallBudget listBudget, Clock clock) {
+        this.listBudget = listBudget;
+        this.clock = clock;
+    }
+
     public void read(Exchange exchange) {
         OrchestratorRequest request = OrchestratorCall.request(exchange);
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        String retryAfterHeader = message.getHeader("Retry-After", String.class);
+        listBudget.observe(request, message.getHeader("X-RateLimit-Remaining", String.class));
         String text = message.getBody(String.class);
         message.getHeaders().clear();
         text = text == null ? "" : text.trim();
@@ -51,7 +63,11 @@ public class OrchestratorReply {
             m.append(": ").append(describeNonJson(contentType, text));
         }
         m.append(hint(status, errorCode));
-        throw new OrchestratorCallException(m.toString(), status, errorCode);
+        Duration retryAfter = RetryAfter.parse(retryAfterHeader, clock);
+        if (retryAfter == null && error != null && error.has("retry_after")) {
+            retryAfter = RetryAfter.parse(error.get("retry_after").asText(), clock);
+        }
+        throw new OrchestratorCallException(m.toString(), status, errorCode, retryAfter);
     }
 
     private static JsonNode parse(String text, String contentType, int status, OrchestratorRequest request) {

@@ -1,0 +1,144 @@
+package io.github.orchestratorqueueroutes.retry;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
+import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
+import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, for Camel's redelivery of route {@code orchestrator-request}, whether and when a failed Orchestrator call
+ * is repeated. Repeated: 408, 429, 502, 503 and 504 answers and I/O errors (refused or reset connections,
+ * timeouts), after Retry-After when the server gave one, else after an exponential back-off with jitter; bounded by
+ * {@code orchestrator.retry.max-attempts} and {@code orchestrator.retry.max-time}. A 401 gets one repeat with a fresh
+ * token. Never repeated: error 4502 (export quota), other 4xx, and a POST that starts an export unless the server
+ * surely did not take it (429, or a connection that was never made).
+ */
+public class OrchestratorRetries {
+
+    static final Set<Integer> TRANSIENT = Set.of(408, 429, 502, 503, 504);
+    private static final String STARTED = "orchestratorCallStarted";
+    private static final String TOKEN_RENEWED = "orchestratorTokenRenewed";
+    private static final String NEXT_DELAY = "orchestratorRetryDelay";
+    private static final Logger LOG = LoggerFactory.getLogger(OrchestratorRetries.class);
+
+    private final int maxAttempts;
+    private final Duration initialDelay;
+    private final Duration maxDelay;
+    private final Duration maxTime;
+    private final Clock clock;
+
+    public OrchestratorRetries(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime,
+            Clock clock) {
+        this.maxAttempts = maxAttempts;
+        this.initialDelay = initialDelay;
+        this.maxDelay = maxDelay;
+        this.maxTime = maxTime;
+        this.clock = clock;
+    }
+
+    /** Marks the start of one call (its first attempt). */
+    public void begin(Exchange exchange) {
+        exchange.setVariable(STARTED, clock.instant());
+        exchange.setVariable(TOKEN_RENEWED, false);
+    }
+
+    /** The retryWhile predicate. */
+    public boolean shouldRetry(Exchange exchange) {
+        Throwable failure = failure(exchange);
+        OrchestratorRequest request = exchange.getVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.class);
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        Duration delay = exchange.getVariable(NEXT_DELAY, Duration.ZERO, Duration.class);
+        if (failure instanceof OrchestratorCallException call && call.status() == 401) {
+            return !exchange.getVariable(TOKEN_RENEWED, false, Boolean.class);
+        }
+        if (!repeatable(failure, request)) {
+            return false;
+        }
+        Instant started = exchange.getVariable(STARTED, clock.instant(), Instant.class);
+        boolean withinTime = !clock.instant().plus(delay).isAfter(started.plus(maxTime));
+        boolean retry = attempt < maxAttempts && withinTime;
+        if (retry) {
+            LOG.info("{}: {}; attempt {} of {} in {} s", request.describe(), shortReason(failure), attempt + 1,
+                    maxAttempts, String.format("%.1f", delay.toMillis() / 1000.0));
+        } else {
+            LOG.warn("{}: {}; giving up after {} attempt(s)", request.describe(), shortReason(failure), attempt);
+        }
+        return retry;
+    }
+
+    /** Whether this failure of this request may be repeated at all. */
+    static boolean repeatable(Throwable failure, OrchestratorRequest request) {
+        boolean startsExport = request != null && "POST".equals(request.method());
+        if (failure instanceof OrchestratorCallException call) {
+            if (Integer.valueOf(4502).equals(call.errorCode()) || !TRANSIENT.contains(call.status())) {
+                return false;
+            }
+            return !startsExport || call.status() == 429;
+        }
+        if (failure instanceof ConnectException) {
+            return true;
+        }
+        return failure instanceof IOException && !startsExport;
+    }
+
+    /** onExceptionOccurred: decides the wait before the next attempt and hands it to Camel's redelivery. */
+    public Processor delayStep() {
+        return exchange -> {
+            Throwable failure = failure(exchange);
+            int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+            Duration delay = delayFor(failure, attempt);
+            exchange.setVariable(NEXT_DELAY, delay);
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
+        };
+    }
+
+    Duration delayFor(Throwable failure, int attempt) {
+        if (failure instanceof OrchestratorCallException call) {
+            if (call.status() == 401) {
+                return Duration.ZERO;
+            }
+            if (call.retryAfter() != null) {
+                return call.retryAfter();
+            }
+        }
+        long base = initialDelay.toMillis() << Math.min(20, Math.max(0, attempt - 1));
+        long capped = Math.min(base, maxDelay.toMillis());
+        // "equal jitter": at least half the back-off, so callers that failed together do not retry together
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    /** onRedelivery: prepares the same call again (with a fresh token after a 401). */
+    public Processor preparationStep(OrchestratorCall call) {
+        return exchange -> {
+            if (failure(exchange) instanceof OrchestratorCallException failed && failed.status() == 401) {
+                exchange.setVariable(TOKEN_RENEWED, true);
+                call.prepareAfterUnauthorized(exchange);
+            } else {
+                call.prepare(exchange);
+            }
+        };
+    }
+
+    private static Throwable failure(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return caught != null ? caught : exchange.getException();
+    }
+
+    private static String shortReason(Throwable failure) {
+        if (failure instanceof OrchestratorCallException call) {
+            return "HTTP " + call.status() + (call.errorCode() == null ? "" : " errorCode " + call.errorCode());
+        }
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : " " + failure.getMessage());
+    }
+}

@@ -77,6 +77,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final SimulatedExports exports = new SimulatedExports(java.time.Clock.systemUTC());
+    private final SimulatorFaults faults = new SimulatorFaults();
     private HttpServer server;
     private HttpServer blobServer;
     private ExecutorService executor;
@@ -145,6 +146,11 @@ public final class OrchestratorSimulator implements AutoCloseable {
         return tenant;
     }
 
+    /** Transient faults of the API. */
+    public SimulatorFaults faults() {
+        return faults;
+    }
+
     /** The export jobs and their knobs. */
     public SimulatedExports exports() {
         return exports;
@@ -202,7 +208,12 @@ public final class OrchestratorSimulator implements AutoCloseable {
     }
 
     /** A canned answer for {@link #intercept}. */
-    public record SimulatedReply(int status, String contentType, String body) {
+    public record SimulatedReply(int status, String contentType, String body, Map<String, String> headers) {
+
+        public SimulatedReply(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+
         public static SimulatedReply error(int status, int errorCode, String message) {
             return jsonReply(status, errorBody(errorCode, message));
         }
@@ -230,7 +241,19 @@ public final class OrchestratorSimulator implements AutoCloseable {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
-            reply = intercepted(seen).orElseGet(() -> route(exchange, query, body));
+            SimulatorFaults.Fault fault = faults.decide(seen, Integer.toHexString(body.hashCode()));
+            if (fault instanceof SimulatorFaults.Drop) {
+                requests.add(new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, body, -1));
+                exchange.close();
+                return;
+            }
+            if (fault instanceof SimulatorFaults.Slow slow) {
+                // the client has given up by now; the request is not applied
+                Thread.sleep(slow.delay().toMillis());
+                fault = new SimulatorFaults.Answer(503, 0);
+            }
+            reply = fault instanceof SimulatorFaults.Answer answer ? faultReply(answer)
+                    : intercepted(seen).orElseGet(() -> route(exchange, query, body));
         } catch (InvalidQueryException e) {
             reply = error(400, 1000, e.getMessage());
         } catch (InterruptedException e) {
@@ -246,6 +269,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
         requests.add(answered);
         afterRequest.forEach(listener -> listener.accept(answered));
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         if (!reply.contentType().isEmpty()) {
             exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         }
@@ -253,6 +277,15 @@ public final class OrchestratorSimulator implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    private static SimulatedReply faultReply(SimulatorFaults.Answer answer) {
+        SimulatedReply error = error(answer.status(), 0, answer.status() == 429
+                ? "Too many requests. Please try again later." : "The service is temporarily unavailable.");
+        return answer.retryAfterSeconds() > 0
+                ? new SimulatedReply(error.status(), error.contentType(), error.body(),
+                        Map.of("Retry-After", Integer.toString(answer.retryAfterSeconds())))
+                : error;
     }
 
     private Optional<SimulatedReply> intercepted(RecordedRequest request) {

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
+import io.github.orchestratorqueueroutes.testing.Checksums;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import io.github.orchestratorqueueroutes.testing.SftpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -51,8 +49,8 @@ class SftpDeliveryTest {
         assertThat(delivered).singleElement().satisfies(f ->
                 assertThat(f.getFileName().toString()).startsWith("Queue_Demo-").endsWith(".csv"));
         long exportId = run.summary().get("exports").get(0).get("exportId").asLong();
-        assertThat(sha256(delivered.get(0))).isEqualTo(run.summary().get("exports").get(0).get("sha256").asText())
-                .isEqualTo(sha256(product.simulator().exports().csv(exportId)));
+        assertThat(Checksums.sha256(delivered.get(0))).isEqualTo(run.summary().get("exports").get(0).get("sha256").asText())
+                .isEqualTo(Checksums.sha256(product.simulator().exports().csv(exportId)));
         assertThat(run.requests()).filteredOn(RecordedRequest::isDownload)
                 .allSatisfy(d -> assertThat(d.header("Authorization")).isNull());
     }
@@ -101,15 +99,5 @@ class SftpDeliveryTest {
         }
     }
 
-    private static String sha256(Path file) throws Exception {
-        return sha256(Files.newInputStream(file));
-    }
 
-    private static String sha256(java.io.InputStream in) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (DigestInputStream d = new DigestInputStream(in, digest)) {
-            d.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 }

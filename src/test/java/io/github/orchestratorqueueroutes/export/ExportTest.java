@@ -3,13 +3,9 @@ package io.github.orchestratorqueueroutes.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +16,7 @@ import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.Simulat
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.simulator.SimulatedTenant;
 import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
+import io.github.orchestratorqueueroutes.testing.Checksums;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +33,8 @@ class ExportTest extends AgainstSimulator {
                 assertThat(f.getFileName().toString()).matches("Queue_Demo-\\d+-\\d{8}T\\d{6}Z\\.csv"));
         JsonNode export = run.summary().get("exports").get(0);
         long exportId = export.get("exportId").asLong();
-        assertThat(sha256(Files.newInputStream(files.get(0))))
-                .isEqualTo(sha256(product.simulator().exports().csv(exportId)))
+        assertThat(Checksums.sha256(Files.newInputStream(files.get(0))))
+                .isEqualTo(Checksums.sha256(product.simulator().exports().csv(exportId)))
                 .isEqualTo(export.get("sha256").asText());
         assertThat(export.get("bytes").asLong()).isEqualTo(Files.size(files.get(0)));
         assertThat(export.get("file").asText()).isEqualTo(files.get(0).getFileName().toString());
@@ -90,7 +87,7 @@ class ExportTest extends AgainstSimulator {
         long exportId = run.summary().get("exports").get(0).get("exportId").asLong();
         Path file = exportFiles().get(0);
         assertThat(Files.readString(file)).startsWith("Id,Reference,Status");
-        assertThat(sha256(Files.newInputStream(file))).isEqualTo(sha256(product.simulator().exports().csv(exportId)));
+        assertThat(Checksums.sha256(Files.newInputStream(file))).isEqualTo(Checksums.sha256(product.simulator().exports().csv(exportId)));
     }
 
     @Test
@@ -241,11 +238,4 @@ class ExportTest extends AgainstSimulator {
         }
     }
 
-    static String sha256(InputStream in) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (DigestInputStream d = new DigestInputStream(in, digest)) {
-            d.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 }

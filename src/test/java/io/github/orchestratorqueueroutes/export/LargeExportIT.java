@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
+import io.github.orchestratorqueueroutes.testing.Checksums;
 import io.github.orchestratorqueueroutes.testing.SftpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +49,8 @@ class LargeExportIT {
         Path file = onlyFile(target);
         assertThat(Files.size(file)).as(output).isEqualTo(SIZE);
         long exportId = Long.parseLong(file.getFileName().toString().split("-")[1]);
-        assertThat(ExportTest.sha256(Files.newInputStream(file)))
-                .isEqualTo(ExportTest.sha256(simulator.exports().csv(exportId)));
+        assertThat(Checksums.sha256(Files.newInputStream(file)))
+                .isEqualTo(Checksums.sha256(simulator.exports().csv(exportId)));
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.github.orchestratorqueueroutes.odata.OrchestratorReply;
 import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
 import io.github.orchestratorqueueroutes.purge.PurgeSteps;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
+import io.github.orchestratorqueueroutes.retry.OrchestratorHealth;
 import io.github.orchestratorqueueroutes.retry.OrchestratorRetries;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
@@ -89,8 +90,10 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("accessTokens", tokens);
         ListCallBudget listBudget = new ListCallBudget(settings.listRatePerMinute(), clock);
         OrchestratorCall call = new OrchestratorCall(tokens, listBudget);
+        OrchestratorHealth health = new OrchestratorHealth(settings.retry().stopAfterFailures());
         OrchestratorRetries retries = new OrchestratorRetries(settings.retry().maxAttempts(),
-                settings.retry().initialDelay(), settings.retry().maxDelay(), settings.retry().maxTime(), clock);
+                settings.retry().initialDelay(), settings.retry().maxDelay(), settings.retry().maxTime(), health, clock);
+        registry.bind("orchestratorHealth", health);
         registry.bind("orchestratorCall", call);
         registry.bind("orchestratorReply", new OrchestratorReply(listBudget, clock));
         registry.bind("orchestratorRetries", retries);

@@ -41,7 +41,8 @@ public record Settings(
         String stateDir) {
 
     /** How failed Orchestrator calls are repeated. */
-    public record Retry(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime) {
+    public record Retry(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime,
+            int stopAfterFailures) {
     }
 
     /** The export job's settings. */
@@ -146,7 +147,8 @@ public record Settings(
                 r.integer("orchestrator.retry.max-attempts", 5, 1, 20),
                 r.positiveDuration("orchestrator.retry.initial-delay", "PT1S"),
                 r.positiveDuration("orchestrator.retry.max-delay", "PT30S"),
-                r.positiveDuration("orchestrator.retry.max-time", "PT5M"));
+                r.positiveDuration("orchestrator.retry.max-time", "PT5M"),
+                r.integer("orchestrator.stop-after-failures", 10, 1, 10_000));
         boolean cloud = !embedded && URI.create(url).getHost().toLowerCase(Locale.ROOT).endsWith("uipath.com");
         int listRate = r.text("orchestrator.list-rate-per-minute").isPresent()
                 ? r.integer("orchestrator.list-rate-per-minute", 0, 0, 10_000) : cloud ? 90 : 0;

@@ -18,6 +18,7 @@ import io.github.orchestratorqueueroutes.purge.QueueDirectory;
 import io.github.orchestratorqueueroutes.run.AuditAction;
 import io.github.orchestratorqueueroutes.run.AuditEntry;
 import io.github.orchestratorqueueroutes.run.FailureReason;
+import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -206,7 +207,7 @@ public class ExportSteps {
 
     public void recordFailure(Exchange exchange) {
         ExportJob job = job(exchange);
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = FailureScope.localOrRethrow(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         if (failure instanceof OrchestratorCallException call && Integer.valueOf(4502).equals(call.errorCode())) {
             state.quotaReached();
         }

@@ -21,15 +21,26 @@ public class ListCallBudget {
     private static final Logger LOG = LoggerFactory.getLogger(ListCallBudget.class);
     private static final Duration WINDOW = Duration.ofMinutes(1);
 
+    /** How the budget waits; tests give a clock-moving one. */
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
     private final int perMinute;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final Deque<Instant> recent = new ArrayDeque<>();
     private Instant notBefore = Instant.MIN;
 
     /** @param perMinute list calls allowed per rolling minute; 0 for no limit */
     public ListCallBudget(int perMinute, Clock clock) {
+        this(perMinute, clock, d -> Thread.sleep(Math.max(1, d.toMillis())));
+    }
+
+    public ListCallBudget(int perMinute, Clock clock, Sleeper sleeper) {
         this.perMinute = perMinute;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     public boolean enabled() {
@@ -59,7 +70,7 @@ public class ListCallBudget {
                 wait = Duration.between(now, until);
             }
             LOG.debug("List call budget: waiting {} ms", wait.toMillis());
-            Thread.sleep(Math.max(1, wait.toMillis()));
+            sleeper.sleep(wait);
         }
     }
 

@@ -13,6 +13,7 @@ import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
 import io.github.orchestratorqueueroutes.run.AuditAction;
 import io.github.orchestratorqueueroutes.run.AuditEntry;
 import io.github.orchestratorqueueroutes.run.FailureReason;
+import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -176,7 +177,7 @@ public class PurgeSteps {
     }
 
     public void recordFailure(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = FailureScope.localOrRethrow(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
         LOG.warn("Item {} failed: {}", item(exchange).itemId(), reason);
         record(exchange, AuditAction.FAILED, reason);

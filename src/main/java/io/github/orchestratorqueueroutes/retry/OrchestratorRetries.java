@@ -30,6 +30,8 @@ public class OrchestratorRetries {
     private static final String STARTED = "orchestratorCallStarted";
     private static final String TOKEN_RENEWED = "orchestratorTokenRenewed";
     private static final String NEXT_DELAY = "orchestratorRetryDelay";
+    /** Attempts made of the current call. Our own count: preparing a repeat clears all message headers. */
+    private static final String ATTEMPTS = "orchestratorAttempts";
     private static final Logger LOG = LoggerFactory.getLogger(OrchestratorRetries.class);
 
     private final int maxAttempts;
@@ -37,9 +39,11 @@ public class OrchestratorRetries {
     private final Duration maxDelay;
     private final Duration maxTime;
     private final Clock clock;
+    private final OrchestratorHealth health;
 
     public OrchestratorRetries(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime,
-            Clock clock) {
+            OrchestratorHealth health, Clock clock) {
+        this.health = health;
         this.maxAttempts = maxAttempts;
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
@@ -51,18 +55,20 @@ public class OrchestratorRetries {
     public void begin(Exchange exchange) {
         exchange.setVariable(STARTED, clock.instant());
         exchange.setVariable(TOKEN_RENEWED, false);
+        exchange.setVariable(ATTEMPTS, 1);
     }
 
     /** The retryWhile predicate. */
     public boolean shouldRetry(Exchange exchange) {
         Throwable failure = failure(exchange);
         OrchestratorRequest request = exchange.getVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.class);
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int attempt = exchange.getVariable(ATTEMPTS, 1, Integer.class);
         Duration delay = exchange.getVariable(NEXT_DELAY, Duration.ZERO, Duration.class);
         if (failure instanceof OrchestratorCallException call && call.status() == 401) {
             return !exchange.getVariable(TOKEN_RENEWED, false, Boolean.class);
         }
         if (!repeatable(failure, request)) {
+            health.failedForGood(failure);
             return false;
         }
         Instant started = exchange.getVariable(STARTED, clock.instant(), Instant.class);
@@ -73,6 +79,7 @@ public class OrchestratorRetries {
                     maxAttempts, String.format("%.1f", delay.toMillis() / 1000.0));
         } else {
             LOG.warn("{}: {}; giving up after {} attempt(s)", request.describe(), shortReason(failure), attempt);
+            health.failedForGood(failure);
         }
         return retry;
     }
@@ -96,7 +103,7 @@ public class OrchestratorRetries {
     public Processor delayStep() {
         return exchange -> {
             Throwable failure = failure(exchange);
-            int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+            int attempt = exchange.getVariable(ATTEMPTS, 1, Integer.class);
             Duration delay = delayFor(failure, attempt);
             exchange.setVariable(NEXT_DELAY, delay);
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
@@ -121,6 +128,7 @@ public class OrchestratorRetries {
     /** onRedelivery: prepares the same call again (with a fresh token after a 401). */
     public Processor preparationStep(OrchestratorCall call) {
         return exchange -> {
+            exchange.setVariable(ATTEMPTS, exchange.getVariable(ATTEMPTS, 1, Integer.class) + 1);
             if (failure(exchange) instanceof OrchestratorCallException failed && failed.status() == 401) {
                 exchange.setVariable(TOKEN_RENEWED, true);
                 call.prepareAfterUnauthorized(exchange);

@@ -11,6 +11,7 @@ import io.github.orchestratorqueueroutes.export.ExportBudgetException;
 import io.github.orchestratorqueueroutes.export.ExportFailedException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.purge.MalformedItemException;
+import io.github.orchestratorqueueroutes.retry.OrchestratorDownException;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 
 /** One line a person can act on for a failure; our own exceptions already carry such a message. */
@@ -24,7 +25,7 @@ public final class FailureReason {
         while (t != null) {
             if (t instanceof OrchestratorCallException || t instanceof AuthenticationException
                     || t instanceof InvalidSettingException || t instanceof ExportFailedException
-                    || t instanceof ExportBudgetException) {
+                    || t instanceof ExportBudgetException || t instanceof OrchestratorDownException) {
                 return t.getMessage();
             }
             if (t instanceof DeliveredStream.DownloadBrokenException) {

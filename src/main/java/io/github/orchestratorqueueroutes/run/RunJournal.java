@@ -200,7 +200,7 @@ public class RunJournal {
 
     /** A job could not work through the folder in variable {@value FolderRef#VARIABLE}; the next folder still runs. */
     public void folderFailed(String job, Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = FailureScope.localOrRethrow(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         FolderRef folder = exchange.getVariable(FolderRef.VARIABLE, FolderRef.class);
         runFailed(job + " of folder " + folder.path() + " (" + folder.id() + ") stopped: "
                 + (failure == null ? "unknown failure" : FailureReason.of(failure)), failure);

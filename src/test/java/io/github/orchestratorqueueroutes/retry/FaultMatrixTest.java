@@ -157,7 +157,10 @@ class FaultMatrixTest extends AgainstSimulator {
 
     private static void assertRetryAfterRespected(List<RecordedRequest> requests) {
         Map<String, RecordedRequest> last429 = new HashMap<>();
-        for (RecordedRequest r : requests) {
+        // recorded when answered; a slow attempt is answered after its own repeat
+        List<RecordedRequest> byArrival = requests.stream()
+                .sorted(java.util.Comparator.comparing(RecordedRequest::at)).toList();
+        for (RecordedRequest r : byArrival) {
             String key = r.method() + " " + r.path() + " " + r.query() + " " + r.body().hashCode();
             RecordedRequest throttled = last429.remove(key);
             if (throttled != null) {

@@ -11,6 +11,7 @@ import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
+import io.github.orchestratorqueueroutes.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 class AccessTokensTest {
@@ -57,29 +58,6 @@ class AccessTokensTest {
 
             assertThat(tokens.current()).isEqualTo(fresh);
             assertThat(simulator.requests()).filteredOn(r -> r.is("POST", "/api/Account/Authenticate")).hasSize(2);
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
         }
     }
 }

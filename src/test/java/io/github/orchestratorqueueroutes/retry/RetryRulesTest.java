@@ -17,6 +17,7 @@ import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
 import io.github.orchestratorqueueroutes.odata.RetryAfter;
+import io.github.orchestratorqueueroutes.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 class RetryRulesTest {
@@ -82,7 +83,7 @@ class RetryRulesTest {
 
     @Test
     void listBudgetNeverAllowsMoreCallsThanItsRateInAnyRollingMinute() throws Exception {
-        MovingClock clock = new MovingClock();
+        MovableClock clock = new MovableClock();
         List<Instant> calls = new ArrayList<>();
         ListCallBudget budget = new ListCallBudget(10, clock, clock::advance);
 
@@ -102,7 +103,7 @@ class RetryRulesTest {
 
     @Test
     void lowRemainingCountFromTheServerSpacesTheNextListCalls() throws Exception {
-        MovingClock clock = new MovingClock();
+        MovableClock clock = new MovableClock();
         ListCallBudget budget = new ListCallBudget(90, clock, clock::advance);
         budget.acquire(LIST);
         Instant first = clock.instant();
@@ -111,28 +112,5 @@ class RetryRulesTest {
         budget.acquire(LIST);
 
         assertThat(Duration.between(first, clock.instant())).isEqualTo(Duration.ofSeconds(20));
-    }
-
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.orchestratorqueueroutes.config.Settings;
 import io.github.orchestratorqueueroutes.run.FailureReason;
 import io.github.orchestratorqueueroutes.run.RunJournal;
+import io.github.orchestratorqueueroutes.run.ShutdownGuard;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -79,6 +80,15 @@ public final class OrchestratorQueueRoutes {
         main.configure().withShutdownTimeout(30);
         main.configure().addConfiguration(new QueueRoutesConfiguration());
         main.addMainListener(new RunOnceListener(exitCode));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                ShutdownGuard guard = configured.getCamelContext().getRegistry()
+                        .lookupByNameAndType("shutdownGuard", ShutdownGuard.class);
+                // SIGTERM reaches Main first; a run in progress must hear it before Camel itself stops
+                main.getShutdownStrategy().addShutdownListener(guard::stopRequested);
+            }
+        });
         return main;
     }
 

@@ -101,6 +101,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("orchestratorRetryPreparation", retries.preparationStep(call));
         registry.bind("keysetPaging", new KeysetPaging());
         registry.bind("runJournal", journal);
+        registry.bind("shutdownGuard", new io.github.orchestratorqueueroutes.run.ShutdownGuard());
         registry.bind("queueDirectory", queues);
         registry.bind("folderSelection", new FolderSelection(settings.folders(), settings.pageSize()));
         registry.bind("purgeSteps", new PurgeSteps(new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()),

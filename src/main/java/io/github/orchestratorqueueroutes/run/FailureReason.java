@@ -25,7 +25,8 @@ public final class FailureReason {
         while (t != null) {
             if (t instanceof OrchestratorCallException || t instanceof AuthenticationException
                     || t instanceof InvalidSettingException || t instanceof ExportFailedException
-                    || t instanceof ExportBudgetException || t instanceof OrchestratorDownException) {
+                    || t instanceof ExportBudgetException || t instanceof OrchestratorDownException
+                    || t instanceof ShutdownGuard.ShuttingDownException) {
                 return t.getMessage();
             }
             if (t instanceof DeliveredStream.DownloadBrokenException) {

@@ -15,7 +15,8 @@ public final class FailureScope {
 
     public static boolean stopsTheRun(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AuthenticationException || t instanceof OrchestratorDownException) {
+            if (t instanceof AuthenticationException || t instanceof OrchestratorDownException
+                    || t instanceof ShutdownGuard.ShuttingDownException) {
                 return true;
             }
         }

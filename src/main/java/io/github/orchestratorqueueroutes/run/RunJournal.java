@@ -67,6 +67,8 @@ public class RunJournal {
     private final Map<Long, ObjectNode> folders = new LinkedHashMap<>();
     private Progress progress;
     private RunSummary last;
+    private long itemsListed;
+    private long itemsHandled;
     private boolean running;
 
     /** The outcome of a finished run, for the launcher and tests. */
@@ -102,6 +104,8 @@ public class RunJournal {
         configurationError = false;
         folders.clear();
         progress = null;
+        itemsListed = 0;
+        itemsHandled = 0;
         try {
             Files.createDirectories(outputDir.resolve("audit"));
             Files.createDirectories(outputDir.resolve("runs"));
@@ -184,6 +188,7 @@ public class RunJournal {
         if (folder != null) {
             folder.put("listed", folder.get("listed").asLong() + count);
         }
+        itemsListed += count;
         if (progress != null && total != null) {
             progress.total = total;
         }
@@ -229,6 +234,9 @@ public class RunJournal {
         folders.values().forEach(folderNode::add);
         ArrayNode exportNode = summary.putArray("exports");
         exports.forEach(exportNode::add);
+        summary.put("itemsListed", itemsListed);
+        // listed but never handled: the run stopped first (shutdown, Orchestrator down); the next run gets them
+        summary.put("itemsNotReached", Math.max(0, itemsListed - itemsHandled));
         summary.put("failureCount", failureCount);
         ArrayNode failureNode = summary.putArray("failures");
         failures.forEach(failureNode::add);
@@ -286,6 +294,9 @@ public class RunJournal {
     }
 
     private void itemHandled() {
+        if (progress != null || itemsListed > 0) {
+            itemsHandled++;
+        }
         if (progress == null) {
             return;
         }

@@ -22,6 +22,8 @@ public final class SecretMasker {
             // real tokens are long; "bearer token" in a sentence is not one
             Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{16,}"),
             Pattern.compile("(?i)((?:client_secret|password|access_token|refresh_token)=)[^&\\s\"']+"),
+            // signed download links (Azure SAS, S3, GCS) are credentials while they live
+            Pattern.compile("(?i)([?&](?:sig|x-amz-signature|x-goog-signature)=)[^&\\s\"']+"),
             Pattern.compile("(?i)(\"(?:password|client_secret|access_token|refresh_token)\"\\s*:\\s*\")[^\"]*"),
             Pattern.compile("(?i)(Found property(?: \\(custom lookup\\))?: [\\w.-]*(?:token|secret|password|passphrase)"
                     + "[\\w.-]* with value: )\\S+"));

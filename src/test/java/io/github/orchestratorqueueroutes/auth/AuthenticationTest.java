@@ -26,14 +26,17 @@ class AuthenticationTest extends AgainstSimulator {
             default -> { }
         }
 
-        ProductRun.Result run = product.runOnceWithDebugLogs();
+        ProductRun.Result run = product.with("export.enabled", "true").with("export.queues", "Queue Demo")
+                .runOnceWithDebugLogs();
 
         assertThat(run.exitCode()).as(run.logs()).isZero();
         assertThat(run.count("cleared")).isGreaterThan(50);
+        assertThat(run.count("exported")).isEqualTo(1);
         List<String> secrets = new ArrayList<>(List.of(SimulatorAccounts.PERSONAL_ACCESS_TOKEN,
                 SimulatorAccounts.CLIENT_SECRET, SimulatorAccounts.PASSWORD));
         run.requests().stream().map(r -> r.header("Authorization")).filter(h -> h != null)
                 .map(h -> h.substring("Bearer ".length())).distinct().forEach(secrets::add);
+        run.requests().stream().filter(RecordedRequest::isDownload).map(r -> r.query().get("sig")).forEach(secrets::add);
         assertThat(run.logs()).as("DEBUG logs were captured").contains("DEBUG");
         for (String secret : secrets) {
             assertThat(run.logs()).doesNotContain(secret);

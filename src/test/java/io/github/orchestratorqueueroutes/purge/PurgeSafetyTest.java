@@ -65,6 +65,7 @@ class PurgeSafetyTest extends AgainstSimulator {
         assertThat(run.count("cleared")).isEqualTo(withContent);
         assertThat(run.count("skipped-empty")).isEqualTo(alreadyEmpty);
         assertThat(run.count("failed")).isZero();
+        assertThat(run.summary().get("itemsNotReached").asLong()).isZero();
     }
 
     @Test

@@ -46,6 +46,7 @@ class ResilienceTest extends AgainstSimulator {
                 .satisfies(e -> assertThat(e.asText()).startsWith("Run stopped: Orchestrator looks down"));
         assertThat(run.count("failed")).as("items failed before the run stopped").isBetween(4L, 8L);
         assertThat(run.requests()).filteredOn(RecordedRequest::isItemPut).hasSizeLessThan(30);
+        assertThat(run.summary().get("itemsNotReached").asLong()).as("left for the next run, not failed").isPositive();
     }
 
     @Test

@@ -22,6 +22,8 @@ class SecretMaskerTest {
                 .isEqualTo("grant_type=client_credentials&client_id=app&client_secret=***&scope=OR");
         assertThat(SecretMasker.mask("{\"usernameOrEmailAddress\":\"admin\",\"password\":\"hunter22\"}"))
                 .isEqualTo("{\"usernameOrEmailAddress\":\"admin\",\"password\":\"***\"}");
+        assertThat(SecretMasker.mask("{\"Uri\":\"https://acct.blob.core.windows.net/e/x.csv?sv=2020&se=1&sig=AbC%2B9=\"}"))
+                .isEqualTo("{\"Uri\":\"https://acct.blob.core.windows.net/e/x.csv?sv=2020&se=1&sig=***\"}");
         assertThat(SecretMasker.mask("Found property: orchestrator.auth.client-secret with value: abc to be used."))
                 .isEqualTo("Found property: orchestrator.auth.client-secret with value: *** to be used.");
     }

@@ -124,6 +124,20 @@ class SimulatorContractTest {
     }
 
     @Test
+    void listCallsOverThePerMinuteLimitAre429WithRetryAfter() throws Exception {
+        simulator.faults().limitListCalls(2);
+
+        assertThat(send("GET", "/odata/QueueItems", PAT, "39419", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/odata/QueueItems", PAT, "39419", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/odata/QueueItems(" + SimulatedTenant.SEED_SUCCESSFUL_ITEM + ")", PAT, "39419", null)
+                .statusCode()).as("single items are not limited").isEqualTo(200);
+        HttpResponse<String> third = send("GET", "/odata/QueueItems", PAT, "39419", null);
+
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(Integer.parseInt(third.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 61);
+    }
+
+    @Test
     void issuedTokensExpire() throws Exception {
         simulator.tokenLifetime(Duration.ofMinutes(5));
         String form = "grant_type=client_credentials&client_id=" + SimulatorAccounts.CLIENT_ID + "&client_secret="

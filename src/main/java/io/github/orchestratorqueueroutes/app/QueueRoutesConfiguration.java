@@ -68,6 +68,11 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("resolved.orchestrator.response-timeout-ms",
                 Long.toString(settings.responseTimeout().toMillis()));
         properties.addOverrideProperty("resolved.export.target", ExportTarget.deliveryUri(settings.export().target()));
+        // the routes read validated values, so a host application need not define any of these keys
+        properties.addOverrideProperty("resolved.purge.enabled", Boolean.toString(settings.purgeEnabled()));
+        properties.addOverrideProperty("resolved.purge.dry-run", Boolean.toString(settings.purgeDryRun()));
+        properties.addOverrideProperty("resolved.export.enabled", Boolean.toString(settings.export().enabled()));
+        properties.addOverrideProperty("resolved.export.sha256-file", Boolean.toString(settings.export().checksumFile()));
         properties.addOverrideProperty("resolved.schedule.enabled", Boolean.toString(!settings.runOnce()));
         properties.addOverrideProperty("resolved.schedule.period-ms", Long.toString(settings.schedulePeriod().toMillis()));
 

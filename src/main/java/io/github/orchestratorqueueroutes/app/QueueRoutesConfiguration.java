@@ -73,7 +73,14 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("resolved.purge.dry-run", Boolean.toString(settings.purgeDryRun()));
         properties.addOverrideProperty("resolved.export.enabled", Boolean.toString(settings.export().enabled()));
         properties.addOverrideProperty("resolved.export.sha256-file", Boolean.toString(settings.export().checksumFile()));
-        properties.addOverrideProperty("resolved.schedule.enabled", Boolean.toString(!settings.runOnce()));
+        boolean scheduled = !settings.runOnce();
+        properties.addOverrideProperty("resolved.schedule.enabled",
+                Boolean.toString(scheduled && settings.scheduleCron() == null));
+        properties.addOverrideProperty("resolved.schedule.cron-enabled",
+                Boolean.toString(scheduled && settings.scheduleCron() != null));
+        // the cron route is created even when it never starts, so it always gets a valid expression
+        properties.addOverrideProperty("resolved.schedule.cron",
+                settings.scheduleCron() == null ? "0 0 0 1 1 ? 2099" : settings.scheduleCron());
         properties.addOverrideProperty("resolved.schedule.period-ms", Long.toString(settings.schedulePeriod().toMillis()));
 
         // every purge worker may hold a connection; camel-http allows 20 per host by default

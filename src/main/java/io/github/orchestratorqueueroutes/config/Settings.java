@@ -35,6 +35,7 @@ public record Settings(
         boolean purgeDryRun,
         int purgeConcurrency,
         Duration schedulePeriod,
+        String scheduleCron,
         boolean runOnce,
         String outputDir,
         Export export,
@@ -195,6 +196,7 @@ public record Settings(
                 r.bool("purge.dry-run", false),
                 r.integer("purge.concurrency", 4, 1, 64),
                 r.positiveDuration("schedule.period", "PT1H"),
+                r.text("schedule.cron").map(Settings::cron).orElse(null),
                 r.bool("run.once", false),
                 outputDir,
                 export,
@@ -208,6 +210,15 @@ public record Settings(
 
     /** Tokens {@code export.file-name} may use. */
     public static final List<String> FILE_NAME_TOKENS = List.of("${queue}", "${folder}", "${exportId}", "${timestamp}");
+
+    private static String cron(String expression) {
+        if (!org.quartz.CronExpression.isValidExpression(expression)) {
+            throw new InvalidSettingException("schedule.cron", "is '" + expression + "', which is not a Quartz cron "
+                    + "expression (seconds minutes hours day-of-month month day-of-week [year]); e.g. '0 0 2 * * ?' "
+                    + "runs every day at 02:00.");
+        }
+        return expression;
+    }
 
     private static String exportTarget(String target) {
         if (!target.matches("[a-z][a-z0-9+.-]*:.+")) {

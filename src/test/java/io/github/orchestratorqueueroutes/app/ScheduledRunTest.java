@@ -56,6 +56,24 @@ class ScheduledRunTest {
     }
 
     @Test
+    void cronScheduleReplacesTheTimer() throws Exception {
+        try (ProductRun product = new ProductRun(out)) {
+            Main main = OrchestratorQueueRoutes.newMain(product.with("schedule.cron", "* * * * * ?")
+                    .with("schedule.period", "PT1H").settings(), new AtomicInteger());
+            Thread service = startInBackground(main);
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> summaries() >= 2);
+                CamelContext context = main.getCamelContext();
+                assertThat(context.getRouteController().getRouteStatus("jobs-cron")).isEqualTo(ServiceStatus.Started);
+                assertThat(context.getRouteController().getRouteStatus("jobs-timer")).isEqualTo(ServiceStatus.Stopped);
+            } finally {
+                main.completed();
+                service.join(30_000);
+            }
+        }
+    }
+
+    @Test
     void triggerDuringARunIsSkipped() throws Exception {
         try (ProductRun product = new ProductRun(out)) {
             Main main = OrchestratorQueueRoutes.newMain(product.with("schedule.period", "PT1H").settings(),

@@ -36,6 +36,7 @@ class ConfigurationErrorTest {
         "export.file-name | ${queue}.csv",
         "export.poll.max-interval | PT0.05S",
         "export.daily-budget | -1",
+        "schedule.cron | every night",
     })
     void badValueExitsWithCodeTwoNamingTheKey(String key, String value) {
         try (ProductRun product = new ProductRun(out)) {

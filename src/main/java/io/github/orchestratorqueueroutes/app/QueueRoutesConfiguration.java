@@ -17,7 +17,6 @@ import io.github.orchestratorqueueroutes.odata.KeysetPaging;
 import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorReply;
-import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
 import io.github.orchestratorqueueroutes.purge.PurgeSteps;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
 import io.github.orchestratorqueueroutes.retry.OrchestratorHealth;
@@ -69,9 +68,6 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 Long.toString(settings.responseTimeout().toMillis()));
         properties.addOverrideProperty("resolved.export.target", ExportTarget.deliveryUri(settings.export().target()));
         // the routes read validated values, so a host application need not define any of these keys
-        properties.addOverrideProperty("resolved.purge.enabled", Boolean.toString(settings.purgeEnabled()));
-        properties.addOverrideProperty("resolved.purge.dry-run", Boolean.toString(settings.purgeDryRun()));
-        properties.addOverrideProperty("resolved.export.enabled", Boolean.toString(settings.export().enabled()));
         properties.addOverrideProperty("resolved.export.sha256-file", Boolean.toString(settings.export().checksumFile()));
         boolean scheduled = !settings.runOnce();
         properties.addOverrideProperty("resolved.schedule.enabled",
@@ -115,9 +111,9 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("runJournal", journal);
         registry.bind("shutdownGuard", new io.github.orchestratorqueueroutes.run.ShutdownGuard());
         registry.bind("queueDirectory", queues);
-        registry.bind("folderSelection", new FolderSelection(settings.folders(), settings.pageSize()));
-        registry.bind("purgeSteps", new PurgeSteps(new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()),
-                settings.purgeQueues(), settings.pageSize(), queues, journal, clock));
+        registry.bind("folderSelection", new FolderSelection(settings.pageSize()));
+        registry.bind("runPlan", new io.github.orchestratorqueueroutes.run.RunPlan(settings));
+        registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal, clock));
         if (settings.export().enabled()) {
             requireWritableFolder("state.dir", Path.of(settings.stateDir()));
         }

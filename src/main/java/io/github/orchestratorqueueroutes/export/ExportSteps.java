@@ -20,6 +20,7 @@ import io.github.orchestratorqueueroutes.run.AuditEntry;
 import io.github.orchestratorqueueroutes.run.FailureReason;
 import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
+import io.github.orchestratorqueueroutes.run.RunPlan;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ public class ExportSteps {
      */
     public synchronized void planFolder(Exchange exchange) {
         FolderRef folder = folder(exchange);
-        List<Long> ids = queues.idsOf(folder.id(), settings.queues());
+        List<Long> ids = queues.idsOf(folder.id(), RunPlan.options(exchange).exportQueues());
         for (long id : ids) {
             if (plan.stream().noneMatch(p -> p.queue().id() == id)) {
                 plan.add(new PlannedExport(folder, queues.find(folder.id(), id)));
@@ -82,7 +83,7 @@ public class ExportSteps {
 
     /** Sets the body to the exports planned for this run. */
     public synchronized void planned(Exchange exchange) {
-        for (String name : settings.queues()) {
+        for (String name : RunPlan.options(exchange).exportQueues()) {
             if (plan.stream().noneMatch(p -> p.queue().name().equals(name))) {
                 LOG.warn("export.queues names '{}', which is in none of the run's folders; check the name "
                         + "(it is case-sensitive) and orchestrator.folders", name);

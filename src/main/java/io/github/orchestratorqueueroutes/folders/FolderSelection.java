@@ -7,6 +7,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.config.InvalidSettingException;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import io.github.orchestratorqueueroutes.run.RunPlan;
 import org.apache.camel.Exchange;
 
 /**
@@ -18,11 +19,9 @@ public class FolderSelection {
 
     static final String SEEN = "foldersSeen";
 
-    private final List<String> configured;
     private final int pageSize;
 
-    public FolderSelection(List<String> configured, int pageSize) {
-        this.configured = List.copyOf(configured);
+    public FolderSelection(int pageSize) {
         this.pageSize = pageSize;
     }
 
@@ -45,10 +44,10 @@ public class FolderSelection {
     @SuppressWarnings("unchecked")
     public void select(Exchange exchange) {
         List<FolderRef> seen = exchange.getVariable(SEEN, List.class);
-        exchange.getMessage().setBody(select(seen));
+        exchange.getMessage().setBody(select(seen, RunPlan.options(exchange).folders()));
     }
 
-    List<FolderRef> select(List<FolderRef> seen) {
+    List<FolderRef> select(List<FolderRef> seen, List<String> configured) {
         if (configured.isEmpty()) {
             return List.copyOf(seen);
         }

@@ -15,6 +15,7 @@ import io.github.orchestratorqueueroutes.run.AuditEntry;
 import io.github.orchestratorqueueroutes.run.FailureReason;
 import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
+import io.github.orchestratorqueueroutes.run.RunPlan;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +34,6 @@ public class PurgeSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(PurgeSteps.class);
 
-    private final PurgeCriteria criteria;
-    private final Set<String> queueNames;
     private final int pageSize;
     private final QueueDirectory queues;
     private final RunJournal journal;
@@ -42,10 +41,7 @@ public class PurgeSteps {
     /** Ids of items of queues linked to several folders: only those can be listed twice in one run. */
     private final Set<Long> sharedItemsSeen = ConcurrentHashMap.newKeySet();
 
-    public PurgeSteps(PurgeCriteria criteria, Set<String> queueNames, int pageSize, QueueDirectory queues,
-            RunJournal journal, Clock clock) {
-        this.criteria = criteria;
-        this.queueNames = Set.copyOf(queueNames);
+    public PurgeSteps(int pageSize, QueueDirectory queues, RunJournal journal, Clock clock) {
         this.pageSize = pageSize;
         this.queues = queues;
         this.journal = journal;
@@ -53,7 +49,7 @@ public class PurgeSteps {
     }
 
     public void beginRun(Exchange exchange) {
-        Instant cutoff = criteria.cutoff(clock.instant());
+        Instant cutoff = RunPlan.options(exchange).criteria().cutoff(clock.instant());
         if (cutoff != null) {
             exchange.setVariable(CUTOFF, cutoff);
         }
@@ -68,6 +64,8 @@ public class PurgeSteps {
 
     public void beginItems(Exchange exchange) {
         FolderRef folder = folder(exchange);
+        Set<String> queueNames = RunPlan.options(exchange).purgeQueues();
+        PurgeCriteria criteria = RunPlan.options(exchange).criteria();
         List<Long> ids = queues.idsOf(folder.id(), queueNames);
         if (!queueNames.isEmpty() && ids.isEmpty()) {
             LOG.debug("purge {} ({}): none of the queues in purge.queues is in this folder", folder.path(), folder.id());
@@ -107,7 +105,8 @@ public class PurgeSteps {
                     + " is not among the queues of folder " + folder.id());
         }
         String verdict;
-        if (!criteria.selected(listed, exchange.getVariable(QUEUE_IDS, List.class), cutoff(exchange))) {
+        if (!RunPlan.options(exchange).criteria().selected(listed, exchange.getVariable(QUEUE_IDS, List.class),
+                cutoff(exchange))) {
             verdict = "passed-over";
         } else if (queue.foldersCount() > 1 && !sharedItemsSeen.add(item.itemId())) {
             verdict = "passed-over";
@@ -138,7 +137,7 @@ public class PurgeSteps {
         item = item.withStatus(PurgeCriteria.statusName(detail.get("Status")));
         exchange.setVariable(PurgeItem.VARIABLE, item);
         String verdict;
-        if (!criteria.statusAllowed(detail.get("Status"))) {
+        if (!RunPlan.options(exchange).criteria().statusAllowed(detail.get("Status"))) {
             verdict = "skipped-status";
         } else if (!PurgeCriteria.hasContent(detail)) {
             verdict = "skipped-empty";

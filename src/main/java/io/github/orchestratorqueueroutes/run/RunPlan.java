@@ -1,0 +1,61 @@
+package io.github.orchestratorqueueroutes.run;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.github.orchestratorqueueroutes.config.Settings;
+import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
+import org.apache.camel.Exchange;
+
+/** Works out what a run does: the settings, overridden by the file request that started it, if any. */
+public class RunPlan {
+
+    public static final String RUNS_EXPORT = "runsExport";
+    public static final String RUNS_PURGE = "runsPurge";
+    public static final String DRY_RUN = "purgeDryRun";
+
+    private final Settings settings;
+
+    public RunPlan(Settings settings) {
+        this.settings = settings;
+    }
+
+    public void begin(Exchange exchange) {
+        RunOptions options = optionsFor(exchange.getVariable(RunRequest.VARIABLE, RunRequest.class));
+        exchange.setVariable(RunOptions.VARIABLE, options);
+        exchange.setVariable(RUNS_EXPORT, options.export());
+        exchange.setVariable(RUNS_PURGE, options.purge());
+        exchange.setVariable(DRY_RUN, options.dryRun());
+    }
+
+    RunOptions optionsFor(RunRequest request) {
+        if (request == null) {
+            return new RunOptions(settings.export().enabled(), settings.purgeEnabled(), settings.folders(),
+                    settings.purgeQueues(), settings.export().queues(),
+                    new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()), settings.purgeDryRun());
+        }
+        boolean export = request.job() == null ? settings.export().enabled() : request.job().equals("export");
+        boolean purge = request.job() == null ? settings.purgeEnabled() : request.job().equals("purge");
+        Set<String> statuses = request.statuses() == null ? settings.purgeStatuses()
+                : request.statuses().stream().map(RunPlan::canonical).collect(Collectors.toCollection(LinkedHashSet::new));
+        Duration olderThan = request.olderThan() == null ? settings.purgeOlderThan() : Duration.parse(request.olderThan());
+        List<String> folders = request.folders() == null ? settings.folders() : request.folders();
+        Set<String> queues = request.queues() == null ? null : Set.copyOf(request.queues());
+        return new RunOptions(export, purge, folders,
+                queues == null ? settings.purgeQueues() : queues,
+                queues == null ? settings.export().queues() : queues,
+                new PurgeCriteria(statuses, olderThan),
+                request.dryRun() == null ? settings.purgeDryRun() : request.dryRun());
+    }
+
+    private static String canonical(String status) {
+        return Settings.CLEARABLE_STATUSES.stream().filter(s -> s.equalsIgnoreCase(status)).findFirst().orElseThrow();
+    }
+
+    public static RunOptions options(Exchange exchange) {
+        return exchange.getVariable(RunOptions.VARIABLE, RunOptions.class);
+    }
+}

@@ -70,6 +70,8 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         // the routes read validated values, so a host application need not define any of these keys
         properties.addOverrideProperty("resolved.export.sha256-file", Boolean.toString(settings.export().checksumFile()));
         boolean scheduled = !settings.runOnce();
+        properties.addOverrideProperty("resolved.requests.enabled", Boolean.toString(scheduled));
+        properties.addOverrideProperty("resolved.requests.dir", settings.requestsDir());
         properties.addOverrideProperty("resolved.schedule.enabled",
                 Boolean.toString(scheduled && settings.scheduleCron() == null));
         properties.addOverrideProperty("resolved.schedule.cron-enabled",
@@ -112,6 +114,8 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("shutdownGuard", new io.github.orchestratorqueueroutes.run.ShutdownGuard());
         registry.bind("queueDirectory", queues);
         registry.bind("folderSelection", new FolderSelection(settings.pageSize()));
+        registry.bind("runRequests", new io.github.orchestratorqueueroutes.run.RunRequests(
+                Path.of(settings.requestsDir()), journal));
         registry.bind("runPlan", new io.github.orchestratorqueueroutes.run.RunPlan(settings));
         registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal, clock));
         if (settings.export().enabled()) {

@@ -39,7 +39,8 @@ public record Settings(
         boolean runOnce,
         String outputDir,
         Export export,
-        String stateDir) {
+        String stateDir,
+        String requestsDir) {
 
     /** How failed Orchestrator calls are repeated. */
     public record Retry(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime,
@@ -200,7 +201,8 @@ public record Settings(
                 r.bool("run.once", false),
                 outputDir,
                 export,
-                r.text("state.dir").orElse(outputDir + "/state"));
+                r.text("state.dir").orElse(outputDir + "/state"),
+                r.text("requests.dir").orElse("in/requests"));
         if (settings.automationCloud() && pageSize > 100) {
             throw new InvalidSettingException("orchestrator.page-size",
                     "is " + pageSize + "; Automation Cloud rejects more than 100 items per page. Use 100 or less.");

@@ -40,6 +40,8 @@ public class RunJournal {
 
     public static final String RUN_ID = "runId";
     public static final String RUN_STARTED = "runStarted";
+    /** Set by triggers that must not be dropped (a request file): wait for the run in progress instead. */
+    public static final String WAIT_FOR_TURN = "waitForTurn";
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURES = 1;
     public static final int EXIT_CONFIGURATION = 2;
@@ -86,7 +88,12 @@ public class RunJournal {
      * Starts a run and sets variable {@value #RUN_STARTED} to true, or to false when a run is already in progress
      * (the trigger is then skipped).
      */
-    public synchronized void begin(Exchange exchange) {
+    public synchronized void begin(Exchange exchange) throws InterruptedException {
+        if (exchange.getVariable(WAIT_FOR_TURN, false, Boolean.class)) {
+            while (running && !exchange.getContext().isStopping()) {
+                wait(1000);
+            }
+        }
         if (running) {
             LOG.warn("A run was triggered while run {} is still in progress; skipped", runId);
             exchange.setVariable(RUN_STARTED, false);
@@ -249,6 +256,7 @@ public class RunJournal {
         summary.put("exitCode", exitCode);
         Path summaryFile = outputDir.resolve("runs").resolve(runId + ".json");
         running = false;
+        notifyAll();
         try {
             if (audit != null) {
                 audit.close();

@@ -55,6 +55,7 @@ public final class ProductRun implements AutoCloseable {
         // export tests turn it on; the rest stay focused on the purge
         settings.setProperty("export.enabled", "false");
         settings.setProperty("export.poll.interval", "PT0.1S");
+        settings.setProperty("requests.dir", outputDir.resolve("requests").toString());
     }
 
     public OrchestratorSimulator simulator() {

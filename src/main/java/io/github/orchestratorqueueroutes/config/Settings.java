@@ -109,7 +109,11 @@ public record Settings(
 
     /** True for Automation Cloud tenants, whose list calls reject $top above 100. */
     public boolean automationCloud() {
-        return !embedded() && URI.create(orchestratorUrl).getHost().toLowerCase(Locale.ROOT).endsWith("uipath.com");
+        return isAutomationCloud(orchestratorUrl);
+    }
+
+    private static boolean isAutomationCloud(String url) {
+        return !EMBEDDED.equalsIgnoreCase(url) && URI.create(url).getHost().toLowerCase(Locale.ROOT).endsWith("uipath.com");
     }
 
     /**
@@ -151,9 +155,8 @@ public record Settings(
                 r.positiveDuration("orchestrator.retry.max-delay", "PT30S"),
                 r.positiveDuration("orchestrator.retry.max-time", "PT5M"),
                 r.integer("orchestrator.stop-after-failures", 10, 1, 10_000));
-        boolean cloud = !embedded && URI.create(url).getHost().toLowerCase(Locale.ROOT).endsWith("uipath.com");
         int listRate = r.text("orchestrator.list-rate-per-minute").isPresent()
-                ? r.integer("orchestrator.list-rate-per-minute", 0, 0, 10_000) : cloud ? 90 : 0;
+                ? r.integer("orchestrator.list-rate-per-minute", 0, 0, 10_000) : isAutomationCloud(url) ? 90 : 0;
 
         Set<String> statuses = r.list("purge.statuses").stream()
                 .map(Settings::canonicalStatus)

@@ -9,14 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
+import io.github.orchestratorqueueroutes.testing.RunningService;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,18 +30,9 @@ class FileRequestTest {
     @Test
     void requestsRunWithTheirOverridesAndInvalidOnesAreRejectedWhileTheServiceGoesOn() throws Exception {
         try (ProductRun product = new ProductRun(out)) {
-            Main main = OrchestratorQueueRoutes.newMain(product.with("schedule.period", "PT1H").with("purge.enabled", "false").settings(),
-                    new AtomicInteger());
             Path requests = out.resolve("requests");
-            Thread service = new Thread(() -> {
-                try {
-                    main.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "product-under-test");
-            service.start();
-            try {
+            try (RunningService service = new RunningService(
+                    product.with("schedule.period", "PT1H").with("purge.enabled", "false").settings())) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(requests));
 
                 // written in pieces over more than a second: a reader without the read lock would see half of it
@@ -70,15 +60,12 @@ class FileRequestTest {
                 assertThat(requests.resolve(".done/dry-run-demo.json")).exists();
                 assertThat(dryRun).doesNotExist();
                 assertThat(Files.readString(requests.resolve(".failed/bad.json.error.txt"))).contains("'color'");
-                assertThat(main.getCamelContext().getRouteController().getRouteStatus("jobs-on-request"))
+                assertThat(service.context().getRouteController().getRouteStatus("jobs-on-request"))
                         .isEqualTo(ServiceStatus.Started);
                 assertThat(product.simulator().requests()).as("the request was a dry run")
                         .filteredOn(RecordedRequest::isItemPut).allSatisfy(p ->
                                 assertThat(p.at()).isBefore(Files.getLastModifiedTime(dryRun.resolveSibling(
                                         ".done/dry-run-demo.json")).toInstant()));
-            } finally {
-                main.completed();
-                service.join(30_000);
             }
         }
     }

@@ -7,16 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
+import io.github.orchestratorqueueroutes.testing.RunningService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +30,13 @@ class ScheduledRunTest {
         try (ProductRun product = new ProductRun(out)) {
             var settings = product.with("schedule.period", "PT0.5S").with("export.enabled", "true")
                     .with("export.queues", "Queue Demo").settings();
-            Main main = OrchestratorQueueRoutes.newMain(settings, new AtomicInteger());
-            Thread service = startInBackground(main);
-            try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> main.getCamelContext() != null
-                        && main.getCamelContext().getStatus() == ServiceStatus.Started);
-                CamelContext context = main.getCamelContext();
-
+            RunningService service = new RunningService(settings);
+            try (service) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> summaries() >= 3);
-                assertThat(context.getRouteController().getRouteStatus("jobs-timer")).isEqualTo(ServiceStatus.Started);
-            } finally {
-                main.completed();
-                service.join(30_000);
+                assertThat(service.context().getRouteController().getRouteStatus("jobs-timer"))
+                        .isEqualTo(ServiceStatus.Started);
             }
-            assertThat(service.isAlive()).isFalse();
+            assertThat(service.stopped()).isTrue();
             assertThat(summaries()).as("one summary per run").isGreaterThanOrEqualTo(3);
             try (Stream<Path> exports = Files.list(out.resolve("exports"))) {
                 assertThat(exports.count()).as("each scheduled run exported the queue").isGreaterThanOrEqualTo(3);
@@ -58,17 +50,12 @@ class ScheduledRunTest {
     @Test
     void cronScheduleReplacesTheTimer() throws Exception {
         try (ProductRun product = new ProductRun(out)) {
-            Main main = OrchestratorQueueRoutes.newMain(product.with("schedule.cron", "* * * * * ?")
-                    .with("schedule.period", "PT1H").settings(), new AtomicInteger());
-            Thread service = startInBackground(main);
-            try {
+            try (RunningService service = new RunningService(product.with("schedule.cron", "* * * * * ?")
+                    .with("schedule.period", "PT1H").settings())) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> summaries() >= 2);
-                CamelContext context = main.getCamelContext();
+                CamelContext context = service.context();
                 assertThat(context.getRouteController().getRouteStatus("jobs-cron")).isEqualTo(ServiceStatus.Started);
                 assertThat(context.getRouteController().getRouteStatus("jobs-timer")).isEqualTo(ServiceStatus.Stopped);
-            } finally {
-                main.completed();
-                service.join(30_000);
             }
         }
     }
@@ -76,37 +63,20 @@ class ScheduledRunTest {
     @Test
     void triggerDuringARunIsSkipped() throws Exception {
         try (ProductRun product = new ProductRun(out)) {
-            Main main = OrchestratorQueueRoutes.newMain(product.with("schedule.period", "PT1H").settings(),
-                    new AtomicInteger());
+            AtomicReference<CamelContext> context = new AtomicReference<>();
             AtomicReference<Object> overlapping = new AtomicReference<>();
             product.simulator().afterEachRequest(r -> {
-                if (r.isQueueItemsList() && overlapping.get() == null) {
-                    Exchange second = main.getCamelContext().createProducerTemplate().request("direct:run-jobs", e -> { });
+                if (r.isQueueItemsList() && overlapping.get() == null && context.get() != null) {
+                    Exchange second = context.get().createProducerTemplate().request("direct:run-jobs", e -> { });
                     overlapping.set(second.getVariable("runStarted"));
                 }
             });
-            Thread service = startInBackground(main);
-            try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> summaries() >= 1);
-            } finally {
-                main.completed();
-                service.join(30_000);
+            try (RunningService service = new RunningService(product.with("schedule.period", "PT1S").settings())) {
+                context.set(service.context());
+                await().atMost(Duration.ofSeconds(30)).until(() -> overlapping.get() != null);
             }
             assertThat(overlapping.get()).as("the trigger that arrived during the run was not started").isEqualTo(false);
-            assertThat(summaries()).isEqualTo(1);
         }
-    }
-
-    private static Thread startInBackground(Main main) {
-        Thread service = new Thread(() -> {
-            try {
-                main.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "product-under-test");
-        service.start();
-        return service;
     }
 
     private long summaries() throws IOException {

@@ -22,6 +22,8 @@ public final class ExportJob {
     long size = -1;
     String fileName;
     DeliveredStream delivered;
+    /** For archive-then-purge: the highest item Id of the queue just before the export started. */
+    Long highestItemId;
 
     ExportJob(FolderRef folder, QueueDirectory.Queue queue, String stateKey) {
         this.folder = folder;

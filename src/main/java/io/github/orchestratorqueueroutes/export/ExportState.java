@@ -38,8 +38,12 @@ public class ExportState {
     private final int dailyBudget;
     private final Clock clock;
 
-    /** An export that was started and not yet delivered. */
-    public record InFlight(long exportId, Instant requestedAt) {
+    /**
+     * An export that was started and not yet delivered.
+     *
+     * @param highestItemId for archive-then-purge: the queue's highest item Id just before the start, else null
+     */
+    public record InFlight(long exportId, Instant requestedAt, Long highestItemId) {
     }
 
     public ExportState(Path stateDir, String tenant, int dailyBudget, Clock clock) {
@@ -83,6 +87,9 @@ public class ExportState {
         ObjectNode entry = state.with("inFlight").putObject(key);
         entry.put("exportId", export.exportId());
         entry.put("requestedAt", export.requestedAt().toString());
+        if (export.highestItemId() != null) {
+            entry.put("highestItemId", export.highestItemId());
+        }
         write(state);
     }
 
@@ -92,7 +99,8 @@ public class ExportState {
         if (entry.isMissingNode()) {
             return Optional.empty();
         }
-        InFlight export = new InFlight(entry.path("exportId").asLong(), Instant.parse(entry.path("requestedAt").asText()));
+        InFlight export = new InFlight(entry.path("exportId").asLong(), Instant.parse(entry.path("requestedAt").asText()),
+                entry.has("highestItemId") ? entry.get("highestItemId").asLong() : null);
         if (export.requestedAt().isBefore(clock.instant().minus(EXPORT_RETENTION))) {
             done(key);
             return Optional.empty();

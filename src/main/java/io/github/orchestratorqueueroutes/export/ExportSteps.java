@@ -15,6 +15,7 @@ import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
+import io.github.orchestratorqueueroutes.run.ArchiveScope;
 import io.github.orchestratorqueueroutes.run.AuditAction;
 import io.github.orchestratorqueueroutes.run.AuditEntry;
 import io.github.orchestratorqueueroutes.run.FailureReason;
@@ -104,12 +105,29 @@ public class ExportSteps {
         previous.ifPresent(p -> {
             job.exportId = p.exportId();
             job.requestedAt = p.requestedAt();
+            job.highestItemId = p.highestItemId();
             LOG.info("Resuming {} requested at {} by an earlier run", job.describe(), p.requestedAt());
         });
         exchange.setVariable(RESUMED, previous.isPresent());
         job.pollDelay = settings.pollInterval();
         job.pollDeadline = clock.instant().plus(settings.pollTimeout());
         exchange.setVariable(POLLING, true);
+    }
+
+    /** For archive-then-purge: asks for the queue's newest item, before the export starts. */
+    public void highestIdRequest(Exchange exchange) {
+        ExportJob job = job(exchange);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("$filter", "QueueDefinitionId eq " + job.queue.id());
+        query.put("$orderby", "Id desc");
+        query.put("$top", "1");
+        exchange.setVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.get("odata/QueueItems", job.folder.id(),
+                "GET newest item of queue " + job.queue.id()).withQuery(query));
+    }
+
+    public void rememberHighestId(Exchange exchange) {
+        JsonNode newest = exchange.getMessage().getBody(JsonNode.class).path("value").path(0);
+        job(exchange).highestItemId = newest.path("Id").asLong(0);
     }
 
     public void startRequest(Exchange exchange) {
@@ -135,7 +153,7 @@ public class ExportSteps {
         }
         job.exportId = reply.get("Id").asLong();
         job.requestedAt = clock.instant();
-        state.inFlight(job.stateKey, new ExportState.InFlight(job.exportId, job.requestedAt));
+        state.inFlight(job.stateKey, new ExportState.InFlight(job.exportId, job.requestedAt, job.highestItemId));
         LOG.info("Started {}; {} export start(s) left today", job.describe(), state.startsLeftToday());
     }
 
@@ -199,6 +217,10 @@ public class ExportSteps {
         ExportJob job = job(exchange);
         DeliveredStream stream = job.delivered;
         state.done(job.stateKey);
+        ArchiveScope archive = RunPlan.options(exchange).archive();
+        if (archive != null && job.highestItemId != null) {
+            archive.delivered(job.queue.id(), job.highestItemId);
+        }
         journal.record(new AuditEntry(AuditAction.EXPORTED, job.folder.id(), job.queue.name(), null, job.status, null,
                 new AuditEntry.ExportRecord(job.exportId, targetForPeople, job.fileName, stream.deliveredBytes(),
                         stream.sha256())));
@@ -219,6 +241,10 @@ public class ExportSteps {
         }
         String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
         ExportTarget.discardTemporary(settings.target(), job.fileName);
+        ArchiveScope archive = RunPlan.options(exchange).archive();
+        if (archive != null) {
+            archive.failed(job.describe());
+        }
         LOG.warn("{} failed: {}", capitalized(job.describe()), reason);
         LOG.debug("Failure detail", failure);
         journal.record(new AuditEntry(AuditAction.FAILED, job.folder.id(), job.queue.name(), null, job.status, reason,

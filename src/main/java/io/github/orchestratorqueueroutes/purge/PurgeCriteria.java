@@ -25,10 +25,17 @@ public final class PurgeCriteria {
 
     private final Set<String> statuses;
     private final Duration olderThan;
+    /** For archive-then-purge: the export's extra filter, so nothing outside the archive is cleared. */
+    private final String exportFilter;
 
     public PurgeCriteria(Set<String> statuses, Duration olderThan) {
+        this(statuses, olderThan, null);
+    }
+
+    public PurgeCriteria(Set<String> statuses, Duration olderThan, String exportFilter) {
         this.statuses = Set.copyOf(statuses);
         this.olderThan = olderThan;
+        this.exportFilter = exportFilter;
     }
 
     /** The latest finish time an item may have, or null when age does not matter. */
@@ -40,14 +47,26 @@ public final class PurgeCriteria {
      * @param queueIds the selected queues' ids, or null for every queue
      */
     public String listFilter(Collection<Long> queueIds, Instant cutoff) {
+        return listFilter(queueIds, cutoff, java.util.Map.of());
+    }
+
+    /**
+     * @param highestIds for archive-then-purge: per queue, the highest item Id the archive covers
+     */
+    public String listFilter(Collection<Long> queueIds, Instant cutoff, java.util.Map<Long, Long> highestIds) {
         StringBuilder filter = new StringBuilder("(")
                 .append(statuses.stream().sorted().map(s -> "Status eq '" + s + "'").collect(Collectors.joining(" or ")))
                 .append(')');
         if (queueIds != null && queueIds.size() <= MAX_QUEUES_IN_FILTER) {
             filter.append(" and (")
-                    .append(queueIds.stream().sorted().map(id -> "QueueDefinitionId eq " + id)
+                    .append(queueIds.stream().sorted().map(id -> highestIds.containsKey(id)
+                            ? "(QueueDefinitionId eq " + id + " and Id le " + highestIds.get(id) + ")"
+                            : "QueueDefinitionId eq " + id)
                             .collect(Collectors.joining(" or ")))
                     .append(')');
+        }
+        if (exportFilter != null) {
+            filter.append(" and (").append(exportFilter).append(')');
         }
         if (cutoff != null) {
             String at = cutoff.toString();
@@ -57,7 +76,16 @@ public final class PurgeCriteria {
         return filter.toString();
     }
 
-    /** The client-side twin of {@link #listFilter}. */
+    /** The client-side twin of {@link #listFilter} (the export filter is the server's to apply). */
+    public boolean selected(JsonNode listed, Collection<Long> queueIds, Instant cutoff,
+            java.util.Map<Long, Long> highestIds) {
+        Long highest = highestIds.get(listed.path("QueueDefinitionId").asLong(-1));
+        if (highest != null && listed.path("Id").asLong(Long.MAX_VALUE) > highest) {
+            return false;
+        }
+        return selected(listed, queueIds, cutoff);
+    }
+
     public boolean selected(JsonNode listed, Collection<Long> queueIds, Instant cutoff) {
         if (!statusAllowed(listed.get("Status"))) {
             return false;

@@ -3,6 +3,7 @@ package io.github.orchestratorqueueroutes.purge;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import io.github.orchestratorqueueroutes.export.ExportFailedException;
+import io.github.orchestratorqueueroutes.run.ArchiveScope;
 import io.github.orchestratorqueueroutes.run.AuditAction;
 import io.github.orchestratorqueueroutes.run.AuditEntry;
 import io.github.orchestratorqueueroutes.run.FailureReason;
@@ -49,6 +52,11 @@ public class PurgeSteps {
     }
 
     public void beginRun(Exchange exchange) {
+        ArchiveScope archive = RunPlan.options(exchange).archive();
+        if (archive != null && archive.failure() != null) {
+            throw new ExportFailedException("Nothing was purged: archive-then-purge clears only what was archived, and "
+                    + "the " + archive.failure() + " did not complete.");
+        }
         Instant cutoff = RunPlan.options(exchange).criteria().cutoff(clock.instant());
         if (cutoff != null) {
             exchange.setVariable(CUTOFF, cutoff);
@@ -67,12 +75,18 @@ public class PurgeSteps {
         Set<String> queueNames = RunPlan.options(exchange).purgeQueues();
         PurgeCriteria criteria = RunPlan.options(exchange).criteria();
         List<Long> ids = queues.idsOf(folder.id(), queueNames);
-        if (!queueNames.isEmpty() && ids.isEmpty()) {
+        if (!queueNames.isEmpty() && ids.isEmpty() && archive(exchange) == null) {
             LOG.debug("purge {} ({}): none of the queues in purge.queues is in this folder", folder.path(), folder.id());
         }
         List<Long> selected = queueNames.isEmpty() ? null : ids;
+        ArchiveScope archive = RunPlan.options(exchange).archive();
+        Map<Long, Long> highestIds = archive == null ? Map.of() : archive.archived();
+        if (archive != null) {
+            // only queues whose export was delivered, and in them only items that existed when it started
+            selected = ids.stream().filter(highestIds::containsKey).toList();
+        }
         exchange.setVariable(QUEUE_IDS, selected);
-        String filter = criteria.listFilter(selected, cutoff(exchange));
+        String filter = criteria.listFilter(selected, cutoff(exchange), highestIds);
         KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueItems", filter, folder.id(), pageSize,
                 "GET QueueItems"));
         if (selected != null && selected.isEmpty()) {
@@ -105,8 +119,9 @@ public class PurgeSteps {
                     + " is not among the queues of folder " + folder.id());
         }
         String verdict;
+        ArchiveScope archive = RunPlan.options(exchange).archive();
         if (!RunPlan.options(exchange).criteria().selected(listed, exchange.getVariable(QUEUE_IDS, List.class),
-                cutoff(exchange))) {
+                cutoff(exchange), archive == null ? Map.of() : archive.archived())) {
             verdict = "passed-over";
         } else if (queue.foldersCount() > 1 && !sharedItemsSeen.add(item.itemId())) {
             verdict = "passed-over";
@@ -189,6 +204,10 @@ public class PurgeSteps {
     private void record(Exchange exchange, AuditAction action, String error) {
         PurgeItem item = item(exchange);
         journal.record(new AuditEntry(action, item.folderId(), item.queue(), item.itemId(), item.status(), error));
+    }
+
+    private static ArchiveScope archive(Exchange exchange) {
+        return RunPlan.options(exchange).archive();
     }
 
     private static PurgeItem item(Exchange exchange) {

@@ -16,6 +16,7 @@ public class RunPlan {
     public static final String RUNS_EXPORT = "runsExport";
     public static final String RUNS_PURGE = "runsPurge";
     public static final String DRY_RUN = "purgeDryRun";
+    public static final String ARCHIVE_THEN_PURGE = "archiveThenPurge";
 
     private final Settings settings;
 
@@ -29,16 +30,19 @@ public class RunPlan {
         exchange.setVariable(RUNS_EXPORT, options.export());
         exchange.setVariable(RUNS_PURGE, options.purge());
         exchange.setVariable(DRY_RUN, options.dryRun());
+        exchange.setVariable(ARCHIVE_THEN_PURGE, options.archive() != null);
     }
 
     RunOptions optionsFor(RunRequest request) {
         if (request == null) {
             return new RunOptions(settings.export().enabled(), settings.purgeEnabled(), settings.folders(),
                     settings.purgeQueues(), settings.export().queues(),
-                    new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()), settings.purgeDryRun());
+                    new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()), settings.purgeDryRun(), null);
         }
-        boolean export = request.job() == null ? settings.export().enabled() : request.job().equals("export");
-        boolean purge = request.job() == null ? settings.purgeEnabled() : request.job().equals("purge");
+        boolean archiveThenPurge = "archive-then-purge".equals(request.job());
+        boolean export = request.job() == null ? settings.export().enabled()
+                : request.job().equals("export") || archiveThenPurge;
+        boolean purge = request.job() == null ? settings.purgeEnabled() : request.job().equals("purge") || archiveThenPurge;
         Set<String> statuses = request.statuses() == null ? settings.purgeStatuses()
                 : request.statuses().stream().map(RunPlan::canonical).collect(Collectors.toCollection(LinkedHashSet::new));
         Duration olderThan = request.olderThan() == null ? settings.purgeOlderThan() : Duration.parse(request.olderThan());
@@ -47,8 +51,9 @@ public class RunPlan {
         return new RunOptions(export, purge, folders,
                 queues == null ? settings.purgeQueues() : queues,
                 queues == null ? settings.export().queues() : queues,
-                new PurgeCriteria(statuses, olderThan),
-                request.dryRun() == null ? settings.purgeDryRun() : request.dryRun());
+                new PurgeCriteria(statuses, olderThan, archiveThenPurge ? settings.export().filter() : null),
+                request.dryRun() == null ? settings.purgeDryRun() : request.dryRun(),
+                archiveThenPurge ? new ArchiveScope() : null);
     }
 
     private static String canonical(String status) {

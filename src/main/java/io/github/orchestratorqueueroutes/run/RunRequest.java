@@ -61,10 +61,6 @@ public record RunRequest(
         if (job != null && !JOBS.contains(job)) {
             throw new InvalidRequestException("job is '" + job + "'; use purge, export or archive-then-purge.");
         }
-        if ("archive-then-purge".equals(job)) {
-            throw new InvalidRequestException("job archive-then-purge is not available in this version; "
-                    + "request export, then purge.");
-        }
         if (statuses != null) {
             for (String status : statuses) {
                 if (Settings.CLEARABLE_STATUSES.stream().noneMatch(s -> s.equalsIgnoreCase(status))) {

@@ -26,7 +26,6 @@ class RunRequestTest {
     @CsvSource(delimiter = '|', value = {
         "{\"job\":\"purge\",\"color\":\"red\"} | Unknown field 'color'",
         "{\"job\":\"delete\"} | job is 'delete'",
-        "{\"job\":\"archive-then-purge\"} | not available",
         "{\"statuses\":[\"New\"]} | 'New'",
         "{\"statuses\":[]} | statuses is empty",
         "{\"olderThan\":\"30 days\"} | olderThan",

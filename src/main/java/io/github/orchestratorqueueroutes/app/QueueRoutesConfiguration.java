@@ -69,6 +69,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("resolved.export.target", ExportTarget.deliveryUri(settings.export().target()));
         // the routes read validated values, so a host application need not define any of these keys
         properties.addOverrideProperty("resolved.export.sha256-file", Boolean.toString(settings.export().checksumFile()));
+        properties.addOverrideProperty("resolved.cluster.prefix", cluster(context, settings.cluster()));
         boolean scheduled = !settings.runOnce();
         properties.addOverrideProperty("resolved.requests.enabled", Boolean.toString(scheduled));
         properties.addOverrideProperty("resolved.requests.dir", settings.requestsDir());
@@ -131,6 +132,28 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 .newFixedThreadPool(this, "export", settings.export().concurrency()));
         registry.bind("purgeExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "purge", settings.purgeConcurrency()));
+    }
+
+    /** Starts leader election when asked; returns the prefix that makes the triggers run on the leader only. */
+    private static String cluster(CamelContext context, Settings.Cluster cluster) {
+        if (!cluster.enabled()) {
+            return "";
+        }
+        requireWritableFolder("cluster.root", Path.of(cluster.root()));
+        org.apache.camel.component.file.cluster.FileLockClusterService service =
+                new org.apache.camel.component.file.cluster.FileLockClusterService();
+        service.setRoot(cluster.root());
+        service.setId(cluster.nodeId());
+        service.setAcquireLockDelay(1, java.util.concurrent.TimeUnit.SECONDS);
+        service.setAcquireLockInterval(cluster.acquireInterval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            context.addService(service);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start leader election in cluster.root " + cluster.root(), e);
+        }
+        LOG.info("Cluster member {}: jobs run on whichever instance holds the lock in {}", cluster.nodeId(),
+                cluster.root());
+        return "master:orchestrator-queue-routes:";
     }
 
     private static void requireWritableFolder(String key, Path folder) {

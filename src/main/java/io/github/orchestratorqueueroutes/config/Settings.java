@@ -40,7 +40,12 @@ public record Settings(
         String outputDir,
         Export export,
         String stateDir,
-        String requestsDir) {
+        String requestsDir,
+        Cluster cluster) {
+
+    /** Several instances against one tenant: only the leader runs scheduled and requested jobs. */
+    public record Cluster(boolean enabled, String root, Duration acquireInterval, String nodeId) {
+    }
 
     /** How failed Orchestrator calls are repeated. */
     public record Retry(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime,
@@ -183,6 +188,15 @@ public record Settings(
                     + "the poll interval doubles from export.poll.interval up to this.");
         }
 
+        boolean clustered = r.bool("cluster.enabled", false);
+        Cluster cluster = new Cluster(clustered,
+                clustered ? r.text("cluster.root").orElseThrow(() -> new InvalidSettingException("cluster.root",
+                        "is missing; with cluster.enabled=true set it to a folder every instance shares (for example "
+                        + "an NFS mount): the instances elect their leader there and keep the export state there."))
+                        : r.text("cluster.root").orElse(null),
+                r.positiveDuration("cluster.acquire-interval", "PT10S"),
+                r.text("cluster.node-id").orElse(defaultNodeId()));
+
         Settings settings = new Settings(
                 url,
                 mode,
@@ -204,8 +218,9 @@ public record Settings(
                 r.bool("run.once", false),
                 outputDir,
                 export,
-                r.text("state.dir").orElse(outputDir + "/state"),
-                r.text("requests.dir").orElse("in/requests"));
+                r.text("state.dir").orElse(cluster.enabled() ? cluster.root() + "/state" : outputDir + "/state"),
+                r.text("requests.dir").orElse("in/requests"),
+                cluster);
         if (settings.automationCloud() && pageSize > 100) {
             throw new InvalidSettingException("orchestrator.page-size",
                     "is " + pageSize + "; Automation Cloud rejects more than 100 items per page. Use 100 or less.");
@@ -215,6 +230,16 @@ public record Settings(
 
     /** Tokens {@code export.file-name} may use. */
     public static final List<String> FILE_NAME_TOKENS = List.of("${queue}", "${folder}", "${exportId}", "${timestamp}");
+
+    private static String defaultNodeId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
 
     private static String cron(String expression) {
         if (!org.quartz.CronExpression.isValidExpression(expression)) {

@@ -1,0 +1,99 @@
+package io.github.orchestratorqueueroutes.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
+import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
+import io.github.orchestratorqueueroutes.testing.ProductRun;
+import io.github.orchestratorqueueroutes.testing.RunningService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two instances against one tenant with a shared cluster folder: one leader runs the jobs, the other takes over. */
+class HighAvailabilityTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyTheLeaderRunsAndTheOtherTakesOverWhenItStops() throws Exception {
+        try (OrchestratorSimulator simulator = new OrchestratorSimulator().start()) {
+            Path shared = dir.resolve("shared");
+            RunningService first = new RunningService(instance(simulator, shared, "a", "PT0.5S"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> summaries("a") >= 2);
+            try (RunningService second = new RunningService(instance(simulator, shared, "b", "PT0.5S"))) {
+                long leaderRuns = summaries("a");
+                await().atMost(Duration.ofSeconds(30)).until(() -> summaries("a") >= leaderRuns + 3);
+                assertThat(summaries("b")).as("the follower runs nothing").isZero();
+
+                first.close();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> summaries("b") >= 1);
+            }
+        }
+    }
+
+    @Test
+    void newLeaderResumesTheExportTheOldOneStarted() throws Exception {
+        try (OrchestratorSimulator simulator = new OrchestratorSimulator().start()) {
+            simulator.exports().duration(Duration.ofSeconds(4));
+            Path shared = dir.resolve("shared");
+            Properties a = exporting(instance(simulator, shared, "a", "PT1H"));
+            Properties b = exporting(instance(simulator, shared, "b", "PT1H"));
+
+            RunningService first = new RunningService(a);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    simulator.requests().stream().anyMatch(RecordedRequest::isExportStart));
+            try (RunningService second = new RunningService(b)) {
+                first.close();
+
+                await().atMost(Duration.ofSeconds(60)).until(() -> exports() == 1);
+                assertThat(simulator.requests()).filteredOn(RecordedRequest::isExportStart).hasSize(1);
+            }
+        }
+    }
+
+    private Properties exporting(Properties settings) {
+        settings.setProperty("export.enabled", "true");
+        settings.setProperty("purge.enabled", "false");
+        settings.setProperty("export.queues", "Queue Demo");
+        settings.setProperty("export.target", "file:" + dir.resolve("exports"));
+        return settings;
+    }
+
+    private Properties instance(OrchestratorSimulator simulator, Path shared, String name, String period) {
+        ProductRun settings = new ProductRun(simulator, dir.resolve(name));
+        return settings.with("schedule.period", period).with("cluster.enabled", "true")
+                .with("cluster.root", shared.toString()).with("cluster.node-id", name)
+                .with("cluster.acquire-interval", "PT0.5S").settings();
+    }
+
+    private long summaries(String name) throws IOException {
+        return count(dir.resolve(name).resolve("runs"));
+    }
+
+    private long exports() throws IOException {
+        try (Stream<Path> files = Files.isDirectory(dir.resolve("exports")) ? Files.list(dir.resolve("exports"))
+                : Stream.empty()) {
+            return files.filter(f -> f.toString().endsWith(".csv") && !f.getFileName().toString().startsWith("."))
+                    .count();
+        }
+    }
+
+    private static long count(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.count();
+        }
+    }
+}

@@ -3,12 +3,17 @@ package io.github.orchestratorqueueroutes.app;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 
 import io.github.orchestratorqueueroutes.auth.AccessTokens;
 import io.github.orchestratorqueueroutes.config.Settings;
 import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
 import io.github.orchestratorqueueroutes.export.ExportDownload;
+import io.github.orchestratorqueueroutes.export.FileStateStore;
+import io.github.orchestratorqueueroutes.export.StateStore;
+import io.github.orchestratorqueueroutes.export.ZooKeeperStateStore;
 import io.github.orchestratorqueueroutes.export.ExportState;
 import io.github.orchestratorqueueroutes.export.ExportSteps;
 import io.github.orchestratorqueueroutes.export.ExportTarget;
@@ -26,7 +31,12 @@ import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -42,6 +52,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueRoutesConfiguration.class);
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    private static final String ZOOKEEPER_BASE = "/orchestrator-queue-routes";
 
     @Override
     public void configure(CamelContext context) {
@@ -119,12 +130,19 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 Path.of(settings.requestsDir()), journal));
         registry.bind("runPlan", new io.github.orchestratorqueueroutes.run.RunPlan(settings));
         registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal, clock));
-        if (settings.export().enabled()) {
-            requireWritableFolder("state.dir", Path.of(settings.stateDir()));
+        StateStore stateStore;
+        if (settings.cluster().zookeeper()) {
+            stateStore = new ZooKeeperStateStore(zookeeperClient(context, settings.cluster().zookeeperNodes()),
+                    ZOOKEEPER_BASE + "/state/" + ExportState.nameFor(settings.orchestratorUrl()));
+        } else {
+            if (settings.export().enabled()) {
+                requireWritableFolder("state.dir", Path.of(settings.stateDir()));
+            }
+            stateStore = new FileStateStore(Path.of(settings.stateDir()).resolve(
+                    ExportState.nameFor(settings.orchestratorUrl())));
         }
         ExportSteps exportSteps = new ExportSteps(settings.export(), queues,
-                new ExportState(Path.of(settings.stateDir()), settings.orchestratorUrl(), settings.export().dailyBudget(),
-                        clock),
+                new ExportState(stateStore, settings.export().dailyBudget(), clock),
                 journal, ExportTarget.forPeople(settings.export().target()), clock);
         registry.bind("exportSteps", exportSteps);
         registry.bind("exportDownload", new ExportDownload(tokens, exportSteps));
@@ -139,21 +157,50 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         if (!cluster.enabled()) {
             return "";
         }
-        requireWritableFolder("cluster.root", Path.of(cluster.root()));
-        org.apache.camel.component.file.cluster.FileLockClusterService service =
-                new org.apache.camel.component.file.cluster.FileLockClusterService();
-        service.setRoot(cluster.root());
-        service.setId(cluster.nodeId());
-        service.setAcquireLockDelay(1, java.util.concurrent.TimeUnit.SECONDS);
-        service.setAcquireLockInterval(cluster.acquireInterval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        org.apache.camel.cluster.CamelClusterService service;
+        if (cluster.zookeeper()) {
+            ZooKeeperClusterService zookeeper = new ZooKeeperClusterService();
+            zookeeper.setNodes(cluster.zookeeperNodes());
+            zookeeper.setBasePath(ZOOKEEPER_BASE + "/leader");
+            zookeeper.setId(cluster.nodeId());
+            service = zookeeper;
+            LOG.info("Cluster member {}: jobs run on the leader elected through ZooKeeper {}", cluster.nodeId(),
+                    cluster.zookeeperNodes());
+        } else {
+            requireWritableFolder("cluster.root", Path.of(cluster.root()));
+            FileLockClusterService files = new FileLockClusterService();
+            files.setRoot(cluster.root());
+            files.setId(cluster.nodeId());
+            files.setAcquireLockDelay(1, TimeUnit.SECONDS);
+            files.setAcquireLockInterval(cluster.acquireInterval().toMillis(), TimeUnit.MILLISECONDS);
+            service = files;
+            LOG.info("Cluster member {}: jobs run on whichever instance holds the lock in {}", cluster.nodeId(),
+                    cluster.root());
+        }
         try {
             context.addService(service);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot start leader election in cluster.root " + cluster.root(), e);
+            throw new IllegalStateException("Cannot start leader election", e);
         }
-        LOG.info("Cluster member {}: jobs run on whichever instance holds the lock in {}", cluster.nodeId(),
-                cluster.root());
         return "master:orchestrator-queue-routes:";
+    }
+
+    /** A ZooKeeper client for the shared export state, closed with the context. */
+    private static CuratorFramework zookeeperClient(CamelContext context, String nodes) {
+        CuratorFramework client = CuratorFrameworkFactory.newClient(nodes, new ExponentialBackoffRetry(500, 5));
+        client.start();
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    client.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            client.close();
+            throw new IllegalStateException("Cannot register the ZooKeeper client with Camel", e);
+        }
+        return client;
     }
 
     private static void requireWritableFolder(String key, Path folder) {

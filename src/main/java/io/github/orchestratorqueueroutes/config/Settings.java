@@ -44,7 +44,12 @@ public record Settings(
         Cluster cluster) {
 
     /** Several instances against one tenant: only the leader runs scheduled and requested jobs. */
-    public record Cluster(boolean enabled, String root, Duration acquireInterval, String nodeId) {
+    public record Cluster(boolean enabled, String root, Duration acquireInterval, String nodeId,
+            String zookeeperNodes) {
+
+        public boolean zookeeper() {
+            return enabled && zookeeperNodes != null;
+        }
     }
 
     /** How failed Orchestrator calls are repeated. */
@@ -189,13 +194,15 @@ public record Settings(
         }
 
         boolean clustered = r.bool("cluster.enabled", false);
+        String zookeeperNodes = r.text("cluster.zookeeper.nodes").orElse(null);
         Cluster cluster = new Cluster(clustered,
-                clustered ? r.text("cluster.root").orElseThrow(() -> new InvalidSettingException("cluster.root",
+                clustered && zookeeperNodes == null ? r.text("cluster.root").orElseThrow(() -> new InvalidSettingException("cluster.root",
                         "is missing; with cluster.enabled=true set it to a folder every instance shares (for example "
-                        + "an NFS mount): the instances elect their leader there and keep the export state there."))
+                        + "an NFS mount), or set cluster.zookeeper.nodes to elect the leader through ZooKeeper."))
                         : r.text("cluster.root").orElse(null),
                 r.positiveDuration("cluster.acquire-interval", "PT10S"),
-                r.text("cluster.node-id").orElse(defaultNodeId()));
+                r.text("cluster.node-id").orElse(defaultNodeId()),
+                zookeeperNodes);
 
         Settings settings = new Settings(
                 url,
@@ -218,7 +225,8 @@ public record Settings(
                 r.bool("run.once", false),
                 outputDir,
                 export,
-                r.text("state.dir").orElse(cluster.enabled() ? cluster.root() + "/state" : outputDir + "/state"),
+                r.text("state.dir").orElse(cluster.enabled() && cluster.root() != null ? cluster.root() + "/state"
+                        : outputDir + "/state"),
                 r.text("requests.dir").orElse("in/requests"),
                 cluster);
         if (settings.automationCloud() && pageSize > 100) {

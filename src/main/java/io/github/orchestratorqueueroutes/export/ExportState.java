@@ -3,10 +3,6 @@ package io.github.orchestratorqueueroutes.export;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -34,7 +30,7 @@ public class ExportState {
     static final Duration EXPORT_RETENTION = Duration.ofDays(7);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final Path file;
+    private final StateStore store;
     private final int dailyBudget;
     private final Clock clock;
 
@@ -46,10 +42,15 @@ public class ExportState {
     public record InFlight(long exportId, Instant requestedAt, Long highestItemId) {
     }
 
-    public ExportState(Path stateDir, String tenant, int dailyBudget, Clock clock) {
-        this.file = stateDir.resolve("export-state-" + shortHash(tenant) + ".json");
+    public ExportState(StateStore store, int dailyBudget, Clock clock) {
+        this.store = store;
         this.dailyBudget = dailyBudget;
         this.clock = clock;
+    }
+
+    /** The name of a tenant's state, the same in a folder and in ZooKeeper. */
+    public static String nameFor(String tenant) {
+        return "export-state-" + shortHash(tenant) + ".json";
     }
 
     /** Counts one export start against today's budget, or refuses when it is spent. */
@@ -126,29 +127,23 @@ public class ExportState {
     }
 
     private ObjectNode read() {
-        if (!Files.exists(file)) {
+        String json = store.read();
+        if (json == null || json.isBlank()) {
             return JSON.createObjectNode();
         }
         try {
-            return (ObjectNode) JSON.readTree(file.toFile());
+            return (ObjectNode) JSON.readTree(json);
         } catch (IOException | ClassCastException e) {
-            throw new InvalidSettingException("state.dir", "holds " + file + ", which cannot be read ("
-                    + e.getClass().getSimpleName() + "). Fix or remove that file.");
+            throw new InvalidSettingException("state.dir", "holds the export state " + store.describe()
+                    + ", which cannot be read (" + e.getClass().getSimpleName() + "). Fix or remove it.");
         }
     }
 
     private void write(ObjectNode state) {
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(temp, JSON.writeValueAsString(state), StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            store.write(JSON.writeValueAsString(state));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the export state " + file + " (state.dir)", e);
+            throw new UncheckedIOException("Cannot write the export state " + store.describe(), e);
         }
     }
 

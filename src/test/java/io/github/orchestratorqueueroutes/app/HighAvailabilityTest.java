@@ -14,7 +14,10 @@ import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import io.github.orchestratorqueueroutes.testing.RunningService;
-import org.junit.jupiter.api.Test;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two instances against one tenant with a shared cluster folder: one leader runs the jobs, the other takes over. */
@@ -23,8 +26,19 @@ class HighAvailabilityTest {
     @TempDir
     Path dir;
 
-    @Test
-    void onlyTheLeaderRunsAndTheOtherTakesOverWhenItStops() throws Exception {
+    private TestingServer zookeeper;
+
+    @AfterEach
+    void stopZooKeeper() throws IOException {
+        if (zookeeper != null) {
+            zookeeper.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file-lock", "zookeeper"})
+    void onlyTheLeaderRunsAndTheOtherTakesOverWhenItStops(String mode) throws Exception {
+        cluster = mode;
         try (OrchestratorSimulator simulator = new OrchestratorSimulator().start()) {
             Path shared = dir.resolve("shared");
             RunningService first = new RunningService(instance(simulator, shared, "a", "PT0.5S"));
@@ -41,8 +55,10 @@ class HighAvailabilityTest {
         }
     }
 
-    @Test
-    void newLeaderResumesTheExportTheOldOneStarted() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"file-lock", "zookeeper"})
+    void newLeaderResumesTheExportTheOldOneStarted(String mode) throws Exception {
+        cluster = mode;
         try (OrchestratorSimulator simulator = new OrchestratorSimulator().start()) {
             simulator.exports().duration(Duration.ofSeconds(4));
             Path shared = dir.resolve("shared");
@@ -69,11 +85,22 @@ class HighAvailabilityTest {
         return settings;
     }
 
-    private Properties instance(OrchestratorSimulator simulator, Path shared, String name, String period) {
-        ProductRun settings = new ProductRun(simulator, dir.resolve(name));
-        return settings.with("schedule.period", period).with("cluster.enabled", "true")
-                .with("cluster.root", shared.toString()).with("cluster.node-id", name)
-                .with("cluster.acquire-interval", "PT0.5S").settings();
+    private String cluster;
+
+    /** One instance's settings; with ZooKeeper the instances share nothing but the ensemble. */
+    private Properties instance(OrchestratorSimulator simulator, Path shared, String name, String period)
+            throws Exception {
+        ProductRun settings = new ProductRun(simulator, dir.resolve(name)).with("schedule.period", period)
+                .with("cluster.enabled", "true").with("cluster.node-id", name);
+        if (cluster.equals("zookeeper")) {
+            if (zookeeper == null) {
+                zookeeper = new TestingServer(true);
+            }
+            settings.with("cluster.zookeeper.nodes", zookeeper.getConnectString());
+        } else {
+            settings.with("cluster.root", shared.toString()).with("cluster.acquire-interval", "PT0.5S");
+        }
+        return settings.settings();
     }
 
     private long summaries(String name) throws IOException {

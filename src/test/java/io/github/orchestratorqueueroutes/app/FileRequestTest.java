@@ -3,12 +3,15 @@ package io.github.orchestratorqueueroutes.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,14 +38,18 @@ class FileRequestTest {
                     product.with("schedule.period", "PT1H").with("purge.enabled", "false").settings())) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(requests));
 
-                // written in pieces over more than a second: a reader without the read lock would see half of it
+                // a slow writer appends three pieces 400 ms apart: a reader without the read lock would see half a file
                 Path dryRun = requests.resolve("dry-run-demo.json");
-                try (OutputStream file = Files.newOutputStream(dryRun)) {
-                    for (String piece : List.of("{\"job\":\"purge\",", "\"queues\":[\"Queue Demo\"],", "\"dryRun\":true}")) {
-                        file.write(piece.getBytes(StandardCharsets.UTF_8));
-                        file.flush();
-                        Thread.sleep(400); // the writer's pace, not a wait for the product
+                List<String> pieces = List.of("{\"job\":\"purge\",", "\"queues\":[\"Queue Demo\"],", "\"dryRun\":true}");
+                ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+                try {
+                    for (int i = 0; i < pieces.size(); i++) {
+                        byte[] piece = pieces.get(i).getBytes(StandardCharsets.UTF_8);
+                        writer.schedule(() -> Files.write(dryRun, piece, StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND), i == 0 ? 0 : 400, TimeUnit.MILLISECONDS).get();
                     }
+                } finally {
+                    writer.shutdown();
                 }
                 Path invalid = requests.resolve("bad.json");
                 Files.writeString(invalid, "{\"job\":\"purge\",\"color\":\"red\"}");

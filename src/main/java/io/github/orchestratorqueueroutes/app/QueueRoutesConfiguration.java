@@ -65,7 +65,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         Credentials credentials = settings.credentials();
         if (settings.embedded()) {
             OrchestratorSimulator simulator = new OrchestratorSimulator().start();
-            stopWithContext(context, simulator);
+            closeWithContext(context, simulator::close);
             registry.bind("orchestratorSimulator", simulator);
             baseUrl = simulator.url();
             credentials = withDemoCredentials(settings.authMode(), credentials, simulator);
@@ -189,17 +189,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
     private static CuratorFramework zookeeperClient(CamelContext context, String nodes) {
         CuratorFramework client = CuratorFrameworkFactory.newClient(nodes, new ExponentialBackoffRetry(500, 5));
         client.start();
-        try {
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    client.close();
-                }
-            }, true, true);
-        } catch (Exception e) {
-            client.close();
-            throw new IllegalStateException("Cannot register the ZooKeeper client with Camel", e);
-        }
+        closeWithContext(context, client::close);
         return client;
     }
 
@@ -231,17 +221,18 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         return value == null ? fallback : value;
     }
 
-    private static void stopWithContext(CamelContext context, OrchestratorSimulator simulator) {
+    /** Closes what we started (the simulator, a ZooKeeper client) when Camel stops. */
+    private static void closeWithContext(CamelContext context, Runnable close) {
         try {
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
-                    simulator.close();
+                    close.run();
                 }
             }, true, true);
         } catch (Exception e) {
-            simulator.close();
-            throw new IllegalStateException("Cannot register the simulator with Camel", e);
+            close.run();
+            throw new IllegalStateException("Cannot register a resource with Camel", e);
         }
     }
 }

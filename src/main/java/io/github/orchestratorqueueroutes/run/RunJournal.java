@@ -171,7 +171,9 @@ public class RunJournal {
                 failures.add(failure);
             }
         }
-        itemHandled();
+        if (entry.itemId() != null) {
+            itemHandled();
+        }
     }
 
     /** Counts an item that needed no audit line (not selected, or already handled in another folder). */
@@ -302,9 +304,7 @@ public class RunJournal {
     }
 
     private void itemHandled() {
-        if (progress != null || itemsListed > 0) {
-            itemsHandled++;
-        }
+        itemsHandled++;
         if (progress == null) {
             return;
         }

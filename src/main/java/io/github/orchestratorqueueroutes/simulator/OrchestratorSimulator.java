@@ -402,8 +402,8 @@ public final class OrchestratorSimulator implements AutoCloseable {
         String refusal = null;
         if (job.isEmpty() || !seen.method().equals("GET")) {
             refusal = "ResourceNotFound";
-        } else if (seen.header("Authorization") != null) {
-            // a storage account refuses a bearer token it did not issue
+        } else if (job.get().requiresAuth() ? !authorized(exchange) : seen.header("Authorization") != null) {
+            // a storage account refuses a bearer token it did not issue; an authenticated link needs a valid one
             refusal = "InvalidAuthenticationInfo";
         } else if (!"2020-10-02".equals(seen.header("x-ms-version"))
                 || !job.get().downloadKey().equals(seen.header("x-sim-download-key"))) {

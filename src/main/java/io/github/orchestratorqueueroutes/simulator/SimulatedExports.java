@@ -42,7 +42,7 @@ public final class SimulatedExports {
      * are null for a synthetic job.
      */
     record Job(long id, long folderId, long queueId, String name, Instant requestedAt, boolean fails, byte[] content,
-            byte[] csv, long syntheticSize, boolean zipped, String downloadKey) {
+            byte[] csv, long syntheticSize, boolean zipped, String downloadKey, boolean requiresAuth) {
 
         long size() {
             return content != null ? content.length : syntheticSize;
@@ -60,6 +60,7 @@ public final class SimulatedExports {
     private volatile boolean zipped;
     private volatile Duration linkLifetime = Duration.ofMinutes(5);
     private volatile long dropDownloadsAfter = -1;
+    private volatile boolean requireAuth;
     private LocalDate quotaDay;
     private int startedToday;
 
@@ -100,6 +101,14 @@ public final class SimulatedExports {
         this.linkLifetime = lifetime;
     }
 
+    /**
+     * Links of jobs started from now on say {@code RequiresAuth: true}, and their download needs the Orchestrator
+     * bearer token (as an on-prem download served by Orchestrator itself does).
+     */
+    public void requireAuth(boolean required) {
+        this.requireAuth = required;
+    }
+
     /** Downloads stop after this many bytes, as a dropped connection would; negative to send them whole. */
     public void dropDownloadsAfter(long bytes) {
         this.dropDownloadsAfter = bytes;
@@ -134,7 +143,7 @@ public final class SimulatedExports {
         byte[] csv = syntheticSize >= 0 ? null : itemsCsv(items);
         byte[] content = zip ? zip(queueName + "-items.csv", csv) : csv;
         Job job = new Job(id, folderId, queueId, queueName + "-items", clock.instant(), failingQueues.contains(queueId),
-                content, csv, syntheticSize, zip, UUID.randomUUID().toString());
+                content, csv, syntheticSize, zip, UUID.randomUUID().toString(), requireAuth);
         jobs.put(id, job);
         return Optional.of(job);
     }
@@ -188,7 +197,7 @@ public final class SimulatedExports {
         link.put("Uri", blobBaseUrl + "/exports/" + job.id() + "/" + file
                 + "?se=" + expiry + "&sig=" + signature(job, expiry));
         link.put("Verb", "GET");
-        link.put("RequiresAuth", false);
+        link.put("RequiresAuth", job.requiresAuth());
         ObjectNode headers = link.putObject("Headers");
         headers.putArray("Keys").add("x-ms-version").add("x-sim-download-key");
         headers.putArray("Values").add("2020-10-02").add(job.downloadKey());

@@ -63,6 +63,20 @@ class ExportTest extends AgainstSimulator {
     }
 
     @Test
+    void linkThatRequiresAuthGetsTheBearerTokenAndNothingElseChanges() throws Exception {
+        product.simulator().exports().requireAuth(true);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        assertThat(run.requests()).filteredOn(RecordedRequest::isDownload).singleElement().satisfies(d -> {
+            assertThat(d.header("Authorization")).startsWith("Bearer ");
+            assertThat(d.status()).isEqualTo(200);
+        });
+        assertThat(exportFiles()).hasSize(1);
+    }
+
+    @Test
     void exportFilterIsAddedToTheQueueFilter() throws Exception {
         ProductRun.Result run = product.exportOnly("Queue Demo").with("export.filter", "Status eq 'Successful'")
                 .runOnce();

@@ -2,6 +2,7 @@ package io.github.orchestratorqueueroutes.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,6 +11,7 @@ import io.github.orchestratorqueueroutes.run.FailureReason;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.run.ShutdownGuard;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyBindingException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -27,6 +29,22 @@ public final class OrchestratorQueueRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(OrchestratorQueueRoutes.class);
     static final String PROPERTY_LOCATIONS =
             "file:application.properties;optional=true,classpath:application.properties;optional=true";
+
+    /**
+     * Camel's own settings behind observe.enabled and observe.port, and the run id in every log line (camel-mdc
+     * copies the run's exchange property into the MDC of each thread that works for it). Initial properties: a
+     * camel.* key in application.properties still wins.
+     */
+    static final Map<String, String> OBSERVABILITY_DEFAULTS = Map.of(
+            "camel.management.enabled", "{{observe.enabled:false}}",
+            "camel.management.port", "{{observe.port:9876}}",
+            "camel.management.healthCheckEnabled", "true",
+            "camel.management.metricsEnabled", "true",
+            // a check that is down is listed with its message; "full" would list every route as well
+            "camel.health.exposureLevel", "default",
+            "camel.metrics.enabled", "{{observe.enabled:false}}",
+            "camel.mdc.enabled", "true",
+            "camel.mdc.customProperties", RunJournal.RUN_ID);
 
     private OrchestratorQueueRoutes() {
     }
@@ -79,6 +97,7 @@ public final class OrchestratorQueueRoutes {
         main.configure().withRoutesIncludePattern(routesLocation());
         main.configure().withShutdownTimeout(30);
         main.configure().addConfiguration(new QueueRoutesConfiguration());
+        OBSERVABILITY_DEFAULTS.forEach(main::addInitialProperty);
         main.addMainListener(new RunOnceListener(exitCode));
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -106,12 +125,32 @@ public final class OrchestratorQueueRoutes {
     }
 
     private static int startupFailure(Throwable e) {
+        String observeKey = observeKeyBehind(e);
+        if (observeKey != null) {
+            LOG.error("Cannot start: setting '{}' is '{}', which is not valid (see README \"Configuration\").",
+                    observeKey, ((PropertyBindingException) e).getValue());
+            return RunJournal.EXIT_CONFIGURATION;
+        }
         if (FailureReason.isConfigurationProblem(e)) {
             LOG.error("Cannot start: {}", FailureReason.of(e));
         } else {
             LOG.error("Cannot start: {}", e.getMessage(), e);
         }
         return RunJournal.EXIT_CONFIGURATION;
+    }
+
+    /** Camel binds camel.* before the product validates its settings: name the observe.* key the user wrote. */
+    private static String observeKeyBehind(Throwable e) {
+        if (e instanceof PropertyBindingException binding) {
+            for (Map.Entry<String, String> mapped : OBSERVABILITY_DEFAULTS.entrySet()) {
+                // the message names the option as written, e.g. "(camel.management.enabled=yes)"
+                if (mapped.getValue().startsWith("{{observe.")
+                        && String.valueOf(binding.getMessage()).contains("(" + mapped.getKey() + "=")) {
+                    return mapped.getValue().substring(2, mapped.getValue().indexOf(':'));
+                }
+            }
+        }
+        return null;
     }
 
     /** With run.once, runs the jobs once as soon as Camel has started, then lets Main stop. */

@@ -18,6 +18,9 @@ import io.github.orchestratorqueueroutes.export.ExportState;
 import io.github.orchestratorqueueroutes.export.ExportSteps;
 import io.github.orchestratorqueueroutes.export.ExportTarget;
 import io.github.orchestratorqueueroutes.folders.FolderSelection;
+import io.github.orchestratorqueueroutes.observe.ExportTargetReadiness;
+import io.github.orchestratorqueueroutes.observe.OrchestratorReadiness;
+import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
 import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
@@ -29,6 +32,9 @@ import io.github.orchestratorqueueroutes.retry.OrchestratorRetries;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
@@ -51,7 +57,8 @@ import org.slf4j.LoggerFactory;
 public class QueueRoutesConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueRoutesConfiguration.class);
-    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    /** Camel's name for the Micrometer registry; camel-micrometer-prometheus serves the one bound under it. */
+    private static final String METER_REGISTRY = "metricsRegistry";
     private static final String ZOOKEEPER_BASE = "/orchestrator-queue-routes";
 
     @Override
@@ -103,9 +110,14 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
             http.setAutomaticRetriesDisabled(true);
         }
 
+        if (settings.observe().enabled()) {
+            requireFreePort(settings.observe().port());
+        }
+        RunMetrics metrics = new RunMetrics(meterRegistry(registry));
+        registry.bind("runMetrics", metrics);
         AccessTokens tokens = new AccessTokens(settings.authMode(), credentials, baseUrl, settings.connectTimeout()
-                .plus(settings.responseTimeout()), clock);
-        RunJournal journal = new RunJournal(Path.of(settings.outputDir()), clock, PROGRESS_INTERVAL);
+                .plus(settings.responseTimeout()), clock, metrics);
+        RunJournal journal = new RunJournal(Path.of(settings.outputDir()), clock, settings.progressInterval(), metrics);
         QueueDirectory queues = new QueueDirectory(settings.pageSize());
 
         registry.bind("settings", settings);
@@ -114,10 +126,11 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         OrchestratorCall call = new OrchestratorCall(tokens, listBudget);
         OrchestratorHealth health = new OrchestratorHealth(settings.retry().stopAfterFailures());
         OrchestratorRetries retries = new OrchestratorRetries(settings.retry().maxAttempts(),
-                settings.retry().initialDelay(), settings.retry().maxDelay(), settings.retry().maxTime(), health, clock);
+                settings.retry().initialDelay(), settings.retry().maxDelay(), settings.retry().maxTime(), health, metrics,
+                clock);
         registry.bind("orchestratorHealth", health);
         registry.bind("orchestratorCall", call);
-        registry.bind("orchestratorReply", new OrchestratorReply(listBudget, clock));
+        registry.bind("orchestratorReply", new OrchestratorReply(listBudget, clock, metrics));
         registry.bind("orchestratorRetries", retries);
         registry.bind("orchestratorRetryDelay", retries.delayStep());
         registry.bind("orchestratorRetryPreparation", retries.preparationStep(call));
@@ -128,7 +141,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("folderSelection", new FolderSelection(settings.pageSize()));
         registry.bind("runRequests", new io.github.orchestratorqueueroutes.run.RunRequests(
                 Path.of(settings.requestsDir()), journal));
-        registry.bind("runPlan", new io.github.orchestratorqueueroutes.run.RunPlan(settings));
+        registry.bind("runPlan", new io.github.orchestratorqueueroutes.run.RunPlan(settings, journal));
         registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal, clock));
         StateStore stateStore;
         if (settings.cluster().zookeeper()) {
@@ -141,15 +154,35 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
             stateStore = new FileStateStore(Path.of(settings.stateDir()).resolve(
                     ExportState.nameFor(settings.orchestratorUrl())));
         }
-        ExportSteps exportSteps = new ExportSteps(settings.export(), queues,
-                new ExportState(stateStore, settings.export().dailyBudget(), clock),
+        ExportState exportState = new ExportState(stateStore, settings.export().dailyBudget(), clock);
+        metrics.exportBudget(exportState::startsLeftToday);
+        ExportSteps exportSteps = new ExportSteps(settings.export(), queues, exportState,
                 journal, ExportTarget.forPeople(settings.export().target()), clock);
         registry.bind("exportSteps", exportSteps);
         registry.bind("exportDownload", new ExportDownload(tokens, exportSteps));
+        // readiness for /observe/health (Camel's health registry picks up checks bound here)
+        Duration probeTimeout = settings.connectTimeout().plus(settings.responseTimeout());
+        registry.bind("orchestratorReadiness", new OrchestratorReadiness(tokens, baseUrl, probeTimeout,
+                settings.observe().recheckAfter(), clock));
+        if (settings.export().enabled()) {
+            registry.bind("exportTargetReadiness", new ExportTargetReadiness(
+                    ExportTarget.deliveryUri(settings.export().target()), ExportTarget.forPeople(settings.export().target()),
+                    settings.connectTimeout(), settings.observe().recheckAfter(), clock));
+        }
         registry.bind("exportExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "export", settings.export().concurrency()));
         registry.bind("purgeExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "purge", settings.purgeConcurrency()));
+    }
+
+    /** The host's Micrometer registry when it has one (an ESB with metrics), else a Prometheus registry of ours. */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry meters = registry.lookupByNameAndType(METER_REGISTRY, MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(METER_REGISTRY, meters);
+        }
+        return meters;
     }
 
     /** Starts leader election when asked; returns the prefix that makes the triggers run on the leader only. */
@@ -191,6 +224,17 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         client.start();
         closeWithContext(context, client::close);
         return client;
+    }
+
+    /** Vert.x would only log a stack trace and go on without metrics and health; say it once, plainly. */
+    private static void requireFreePort(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new io.github.orchestratorqueueroutes.config.InvalidSettingException("observe.port", "is " + port
+                    + ", which another program already uses (" + e.getMessage() + "). Choose a free port.");
+        }
     }
 
     private static void requireWritableFolder(String key, Path folder) {

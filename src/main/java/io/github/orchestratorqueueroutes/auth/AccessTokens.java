@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
+import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public class AccessTokens {
     private final Duration timeout;
     private final HttpClient http;
     private final Clock clock;
+    private final RunMetrics metrics;
 
     private String token;
     private Instant renewAt = Instant.MIN;
@@ -58,6 +60,12 @@ public class AccessTokens {
     }
 
     public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock) {
+        this(mode, credentials, orchestratorUrl, timeout, clock, RunMetrics.discarding());
+    }
+
+    public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock,
+            RunMetrics metrics) {
+        this.metrics = metrics;
         this.mode = mode;
         this.credentials = credentials;
         this.orchestratorUrl = orchestratorUrl;
@@ -186,14 +194,20 @@ public class AccessTokens {
     }
 
     private HttpResponse<String> send(HttpRequest request, String where) {
+        String operation = mode == AuthMode.PASSWORD ? "POST Account/Authenticate" : "POST token";
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            metrics.call(operation, Integer.toString(response.statusCode()));
+            return response;
         } catch (HttpTimeoutException e) {
+            metrics.call(operation, "io-error");
             throw new AuthenticationException(where + " did not answer within " + timeout.toSeconds() + " s.", false);
         } catch (ConnectException e) {
+            metrics.call(operation, "io-error");
             throw new AuthenticationException(where + " cannot be reached (connection refused or no route); "
                     + "check the URL and the network.", false);
         } catch (IOException e) {
+            metrics.call(operation, "io-error");
             throw new AuthenticationException(where + " cannot be reached: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), false);
         } catch (InterruptedException e) {

@@ -41,7 +41,13 @@ public record Settings(
         Export export,
         String stateDir,
         String requestsDir,
-        Cluster cluster) {
+        Cluster cluster,
+        Duration progressInterval,
+        Observe observe) {
+
+    /** Metrics and health on Camel's management server. */
+    public record Observe(boolean enabled, int port, Duration recheckAfter) {
+    }
 
     /** Several instances against one tenant: only the leader runs scheduled and requested jobs. */
     public record Cluster(boolean enabled, String root, Duration acquireInterval, String nodeId,
@@ -228,7 +234,10 @@ public record Settings(
                 r.text("state.dir").orElse(cluster.enabled() && cluster.root() != null ? cluster.root() + "/state"
                         : outputDir + "/state"),
                 r.text("requests.dir").orElse("in/requests"),
-                cluster);
+                cluster,
+                r.positiveDuration("run.progress-interval", "PT5S"),
+                new Observe(r.bool("observe.enabled", false), r.integer("observe.port", 9876, 1, 65535),
+                        r.duration("observe.recheck-after", "PT15S")));
         if (settings.automationCloud() && pageSize > 100) {
             throw new InvalidSettingException("orchestrator.page-size",
                     "is " + pageSize + "; Automation Cloud rejects more than 100 items per page. Use 100 or less.");

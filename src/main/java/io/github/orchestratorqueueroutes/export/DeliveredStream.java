@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.LongConsumer;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,6 +27,7 @@ public final class DeliveredStream extends FilterInputStream {
     private long delivered;
     private String sha256Hex;
     private boolean ended;
+    private LongConsumer progress = bytes -> { };
 
     private DeliveredStream(InputStream delivered, RawCount raw, MessageDigest sha256, boolean zipped) {
         super(delivered);
@@ -98,6 +100,7 @@ public final class DeliveredStream extends FilterInputStream {
         }
         if (n > 0) {
             delivered += n;
+            progress.accept(raw.count);
         } else if (n < 0) {
             ended = true;
         }
@@ -116,6 +119,12 @@ public final class DeliveredStream extends FilterInputStream {
     }
 
     /** True once the stream was read to its end (and so checked against the announced size). */
+    /** Hands the bytes downloaded so far to {@code progress} after every read. */
+    public DeliveredStream reportingTo(LongConsumer progress) {
+        this.progress = progress;
+        return this;
+    }
+
     public boolean ended() {
         return ended;
     }

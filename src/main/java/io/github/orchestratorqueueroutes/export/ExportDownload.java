@@ -92,7 +92,7 @@ public class ExportDownload {
         if (body == null) {
             throw new ExportFailedException("The download of " + job.describe() + " returned no body.");
         }
-        DeliveredStream stream = DeliveredStream.of(body, job.size);
+        DeliveredStream stream = DeliveredStream.of(body, job.size).reportingTo(steps.downloadProgress(job));
         // not an exchange variable: Camel would turn a stream kept there into a stream cache, i.e. read it all
         job.delivered = stream;
         Message message = exchange.getMessage();

@@ -1,6 +1,7 @@
 package io.github.orchestratorqueueroutes.export;
 
 import java.time.Clock;
+import java.util.function.LongConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -144,6 +145,11 @@ public class ExportSteps {
     }
 
     /** Persists the new export before any poll, so a crash from here on resumes it. */
+    /** Logs a download's progress every few seconds. */
+    LongConsumer downloadProgress(ExportJob job) {
+        return journal.downloadProgress(job.describe(), job.size);
+    }
+
     public void started(Exchange exchange) {
         ExportJob job = job(exchange);
         JsonNode reply = exchange.getMessage().getBody(JsonNode.class);
@@ -154,6 +160,7 @@ public class ExportSteps {
         job.exportId = reply.get("Id").asLong();
         job.requestedAt = clock.instant();
         state.inFlight(job.stateKey, new ExportState.InFlight(job.exportId, job.requestedAt, job.highestItemId));
+        journal.exportStarted(job.queue.name());
         LOG.info("Started {}; {} export start(s) left today", job.describe(), state.startsLeftToday());
     }
 

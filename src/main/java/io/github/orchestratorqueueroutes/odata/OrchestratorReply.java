@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -25,16 +26,19 @@ public class OrchestratorReply {
 
     private final ListCallBudget listBudget;
     private final Clock clock;
+    private final RunMetrics metrics;
 
-    public OrchestratorReply(ListCallBudget listBudget, Clock clock) {
+    public OrchestratorReply(ListCallBudget listBudget, Clock clock, RunMetrics metrics) {
         this.listBudget = listBudget;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public void read(Exchange exchange) {
         OrchestratorRequest request = OrchestratorCall.request(exchange);
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        metrics.call(request, Integer.toString(status));
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
         String retryAfterHeader = message.getHeader("Retry-After", String.class);
         listBudget.observe(request, message.getHeader("X-RateLimit-Remaining", String.class));

@@ -38,6 +38,15 @@ public final class PurgeCriteria {
         this.exportFilter = exportFilter;
     }
 
+    /** The statuses cleared, in a stable order. */
+    public java.util.List<String> statuses() {
+        return STATUS_NAMES.stream().filter(statuses::contains).toList();
+    }
+
+    public Duration olderThan() {
+        return olderThan;
+    }
+
     /** The latest finish time an item may have, or null when age does not matter. */
     public Instant cutoff(Instant now) {
         return olderThan.isZero() ? null : now.minus(olderThan);

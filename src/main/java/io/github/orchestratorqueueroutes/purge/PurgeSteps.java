@@ -114,6 +114,7 @@ public class PurgeSteps {
         PurgeItem item = new PurgeItem(folder.id(), listed.path("Id").asLong(-1), queueId,
                 queue == null ? null : queue.name(), PurgeCriteria.statusName(listed.get("Status")));
         exchange.setVariable(PurgeItem.VARIABLE, item);
+        journal.itemListed(folder.id(), item.queue());
         if (queue == null) {
             throw new MalformedItemException("its queue definition " + queueId
                     + " is not among the queues of folder " + folder.id());

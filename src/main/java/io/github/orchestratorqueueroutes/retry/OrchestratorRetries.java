@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -40,10 +41,12 @@ public class OrchestratorRetries {
     private final Duration maxTime;
     private final Clock clock;
     private final OrchestratorHealth health;
+    private final RunMetrics metrics;
 
     public OrchestratorRetries(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime,
-            OrchestratorHealth health, Clock clock) {
+            OrchestratorHealth health, RunMetrics metrics, Clock clock) {
         this.health = health;
+        this.metrics = metrics;
         this.maxAttempts = maxAttempts;
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
@@ -103,6 +106,10 @@ public class OrchestratorRetries {
     public Processor delayStep() {
         return exchange -> {
             Throwable failure = failure(exchange);
+            if (!(failure instanceof OrchestratorCallException)) {
+                // an HTTP answer was counted when it was read; this call got none
+                metrics.call(exchange.getVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.class), "io-error");
+            }
             int attempt = exchange.getVariable(ATTEMPTS, 1, Integer.class);
             Duration delay = delayFor(failure, attempt);
             exchange.setVariable(NEXT_DELAY, delay);
@@ -129,6 +136,9 @@ public class OrchestratorRetries {
     public Processor preparationStep(OrchestratorCall call) {
         return exchange -> {
             exchange.setVariable(ATTEMPTS, exchange.getVariable(ATTEMPTS, 1, Integer.class) + 1);
+            Throwable failure = failure(exchange);
+            metrics.retry(exchange.getVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.class),
+                    failure instanceof OrchestratorCallException failed ? Integer.toString(failed.status()) : "io-error");
             if (failure(exchange) instanceof OrchestratorCallException failed && failed.status() == 401) {
                 exchange.setVariable(TOKEN_RENEWED, true);
                 call.prepareAfterUnauthorized(exchange);

@@ -18,6 +18,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,10 +28,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.config.InvalidSettingException;
 import io.github.orchestratorqueueroutes.folders.FolderRef;
+import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The record of one run: the audit file ({@code audit/<run-id>.jsonl}, one line per item as it happens), the counts,
@@ -56,6 +60,7 @@ public class RunJournal {
     private final Path outputDir;
     private final Clock clock;
     private final Duration progressInterval;
+    private final RunMetrics metrics;
 
     private String runId;
     private Instant start;
@@ -67,6 +72,8 @@ public class RunJournal {
     private final List<String> runErrors = new ArrayList<>();
     private boolean configurationError;
     private final Map<Long, ObjectNode> folders = new LinkedHashMap<>();
+    /** Item outcomes per queue name, for the report's chart. */
+    private final Map<String, Map<AuditAction, Long>> queues = new TreeMap<>();
     private Progress progress;
     private RunSummary last;
     private long itemsListed;
@@ -78,10 +85,11 @@ public class RunJournal {
             Path auditFile) {
     }
 
-    public RunJournal(Path outputDir, Clock clock, Duration progressInterval) {
+    public RunJournal(Path outputDir, Clock clock, Duration progressInterval, RunMetrics metrics) {
         this.outputDir = outputDir;
         this.clock = clock;
         this.progressInterval = progressInterval;
+        this.metrics = metrics;
     }
 
     /**
@@ -110,6 +118,7 @@ public class RunJournal {
         runErrors.clear();
         configurationError = false;
         folders.clear();
+        queues.clear();
         progress = null;
         itemsListed = 0;
         itemsHandled = 0;
@@ -124,11 +133,28 @@ public class RunJournal {
                     + "Use a writable folder.");
         }
         exchange.setVariable(RUN_ID, runId);
-        LOG.info("Run {} started; audit trail: {}", runId, auditFile());
+        // camel-mdc copies this exchange property into the MDC of every thread that works for the run
+        exchange.setProperty(RUN_ID, runId);
+        MDC.put(RUN_ID, runId);
+    }
+
+    /** The one line that opens a run: what it will do, and where its audit trail goes. */
+    public synchronized void announce(String plan) {
+        LOG.info("Run {} started: {}. Audit trail: {}", runId, plan, auditFile());
     }
 
     public synchronized void record(AuditEntry entry) {
         counts.merge(entry.action(), 1L, Long::sum);
+        if (entry.export() != null) {
+            metrics.export(entry.action() == AuditAction.EXPORTED ? "completed" : "failed", entry.queue());
+            if (entry.action() == AuditAction.EXPORTED && entry.export().bytes() != null) {
+                metrics.delivered(entry.export().bytes());
+            }
+        } else if (entry.itemId() != null) {
+            metrics.itemHandled(entry.action().word(), entry.folderId(), entry.queue());
+            queues.computeIfAbsent(entry.queue() == null ? "" : entry.queue(), q -> new EnumMap<>(AuditAction.class))
+                    .merge(entry.action(), 1L, Long::sum);
+        }
         ObjectNode line = JSON_LINE.createObjectNode();
         line.put("time", clock.instant().toString());
         line.put("runId", runId);
@@ -174,6 +200,38 @@ public class RunJournal {
         if (entry.itemId() != null) {
             itemHandled();
         }
+    }
+
+    /** An item as listed in a folder, before anything is decided about it (metrics only). */
+    public void itemListed(long folderId, String queue) {
+        metrics.itemListed(folderId, queue);
+    }
+
+    /** An export job was started on the server (not a resumed one). */
+    public void exportStarted(String queue) {
+        metrics.export("started", queue);
+    }
+
+    /**
+     * Progress of one download, logged every progress interval: bytes so far, of how many, rate and time left.
+     * The consumer is called with the bytes downloaded so far after every read.
+     */
+    public LongConsumer downloadProgress(String label, long totalBytes) {
+        Instant started = clock.instant();
+        Instant[] lastLog = {started};
+        return bytes -> {
+            Instant now = clock.instant();
+            if (Duration.between(lastLog[0], now).compareTo(progressInterval) < 0) {
+                return;
+            }
+            lastLog[0] = now;
+            double seconds = Math.max(0.001, Duration.between(started, now).toMillis() / 1000.0);
+            double rate = bytes / seconds;
+            String eta = totalBytes <= 0 || rate <= 0 ? ""
+                    : String.format(", about %d s left", Math.max(0, Math.round((totalBytes - bytes) / rate)));
+            LOG.info("Downloading {}: {}{}, {}/s{}", label, RunReport.bytes(bytes),
+                    totalBytes > 0 ? " of " + RunReport.bytes(totalBytes) : "", RunReport.bytes((long) rate), eta);
+        };
     }
 
     /** Counts an item that needed no audit line (not selected, or already handled in another folder). */
@@ -254,9 +312,19 @@ public class RunJournal {
         }
         ArrayNode errorNode = summary.putArray("runErrors");
         runErrors.forEach(errorNode::add);
+        ArrayNode queueNode = summary.putArray("queues");
+        queues.forEach((queue, outcome) -> {
+            ObjectNode q = queueNode.addObject().put("queue", queue);
+            for (AuditAction action : AuditAction.values()) {
+                if (action != AuditAction.EXPORTED) {
+                    q.put(action.word(), outcome.getOrDefault(action, 0L));
+                }
+            }
+        });
         summary.put("auditFile", auditFile().toString());
         summary.put("exitCode", exitCode);
         Path summaryFile = outputDir.resolve("runs").resolve(runId + ".json");
+        Path reportFile = outputDir.resolve("runs").resolve(runId + ".html");
         running = false;
         notifyAll();
         try {
@@ -264,12 +332,16 @@ public class RunJournal {
                 audit.close();
             }
             Files.writeString(summaryFile, JSON.writeValueAsString(summary) + System.lineSeparator());
+            Files.writeString(reportFile, RunReport.html(summary), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the run summary " + summaryFile, e);
         }
-        LOG.info("Run {} finished in {} s, exit code {}: {}; {} failure(s){}. Summary: {}", runId,
+        metrics.runFinished(Duration.between(start, end), exitCode, end);
+        LOG.info("Run {} finished in {} s, exit code {}: {}; {} failure(s){}. Summary: {}, report: {}{}", runId,
                 String.format("%.1f", Duration.between(start, end).toMillis() / 1000.0), exitCode, describeCounts(),
-                failureCount, runErrors.isEmpty() ? "" : ", " + runErrors.size() + " run error(s)", summaryFile);
+                failureCount, runErrors.isEmpty() ? "" : ", " + runErrors.size() + " run error(s)", summaryFile,
+                reportFile, RunReport.text(summary));
+        MDC.remove(RUN_ID);
         last = new RunSummary(runId, exitCode, Map.copyOf(counts), summaryFile, auditFile());
         return last;
     }
@@ -317,7 +389,7 @@ public class RunJournal {
             String of = progress.total == null ? "" : "/" + progress.total;
             String eta = progress.total == null || rate <= 0 ? ""
                     : String.format(", about %d s left", Math.max(0, Math.round((progress.total - progress.done) / rate)));
-            LOG.info("{}: {}{} items handled, {} items/s{}", progress.label, progress.done, of,
+            LOG.info("{}: {}{} items done, {} items/s{}", progress.label, progress.done, of,
                     String.format("%.1f", rate), eta);
         }
     }

@@ -19,9 +19,11 @@ public class RunPlan {
     public static final String ARCHIVE_THEN_PURGE = "archiveThenPurge";
 
     private final Settings settings;
+    private final RunJournal journal;
 
-    public RunPlan(Settings settings) {
+    public RunPlan(Settings settings, RunJournal journal) {
         this.settings = settings;
+        this.journal = journal;
     }
 
     public void begin(Exchange exchange) {
@@ -31,6 +33,23 @@ public class RunPlan {
         exchange.setVariable(RUNS_PURGE, options.purge());
         exchange.setVariable(DRY_RUN, options.dryRun());
         exchange.setVariable(ARCHIVE_THEN_PURGE, options.archive() != null);
+        journal.announce(describe(options));
+    }
+
+    /** For the line that opens the run, e.g. "export then purge (dry run) of every folder; ...". */
+    static String describe(RunOptions o) {
+        List<String> jobs = new java.util.ArrayList<>();
+        if (o.export()) {
+            jobs.add("export" + (o.exportQueues().isEmpty() ? " of every queue" : " of queues " + o.exportQueues()));
+        }
+        if (o.purge()) {
+            jobs.add((o.archive() != null ? "purge of what was archived" : "purge") + (o.dryRun() ? " (dry run)" : "")
+                    + " of " + String.join(",", o.criteria().statuses()) + " items"
+                    + (o.criteria().olderThan().isZero() ? "" : " older than " + o.criteria().olderThan())
+                    + (o.purgeQueues().isEmpty() ? "" : " in queues " + o.purgeQueues()));
+        }
+        return (jobs.isEmpty() ? "no job enabled" : String.join(", then ", jobs))
+                + (o.folders().isEmpty() ? ", every folder" : ", folders " + o.folders());
     }
 
     RunOptions optionsFor(RunRequest request) {

@@ -120,7 +120,7 @@ class HighAvailabilityTest {
             return 0;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.count();
+            return files.filter(p -> p.toString().endsWith(".json")).count();
         }
     }
 }

@@ -84,7 +84,7 @@ class ScheduledRunTest {
             return 0;
         }
         try (Stream<Path> files = Files.list(out.resolve("runs"))) {
-            return files.count();
+            return files.filter(p -> p.toString().endsWith(".json")).count();
         }
     }
 }

@@ -37,6 +37,9 @@ class ConfigurationErrorTest {
         "export.poll.max-interval | PT0.05S",
         "export.daily-budget | -1",
         "schedule.cron | every night",
+        "run.progress-interval | PT0S",
+        "observe.port | 70000",
+        "observe.enabled | yes",
     })
     void badValueExitsWithCodeTwoNamingTheKey(String key, String value) {
         try (ProductRun product = new ProductRun(out)) {
@@ -56,6 +59,17 @@ class ConfigurationErrorTest {
             assertThat(run.exitCode()).isEqualTo(2);
             assertThat(run.logs()).contains("'state.dir'");
             assertThat(run.requests()).noneMatch(r -> r.path().startsWith("/odata/"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void managementPortInUseStopsStartUpNamingTheKey() throws Exception {
+        try (ProductRun product = new ProductRun(out); java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            ProductRun.Result run = product.with("observe.enabled", "true")
+                    .with("observe.port", Integer.toString(taken.getLocalPort())).runOnce();
+
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.logs()).contains("'observe.port'").contains("already uses").doesNotContain("\tat ");
         }
     }
 

@@ -57,7 +57,8 @@ class RetryRulesTest {
     @Test
     void waitIsRetryAfterElseExponentialWithJitterAndACap() {
         OrchestratorRetries retries = new OrchestratorRetries(5, Duration.ofMillis(100), Duration.ofMillis(1000),
-                Duration.ofMinutes(1), new OrchestratorHealth(10), Clock.systemUTC());
+                Duration.ofMinutes(1), new OrchestratorHealth(10), io.github.orchestratorqueueroutes.observe.RunMetrics.discarding(),
+                Clock.systemUTC());
 
         assertThat(retries.delayFor(new OrchestratorCallException("x", 429, null, Duration.ofSeconds(7)), 1))
                 .isEqualTo(Duration.ofSeconds(7));

@@ -117,6 +117,7 @@ public final class ProductRun implements AutoCloseable {
         }
         List<Path> newSummaries = new ArrayList<>(files(outputDir.resolve("runs")));
         newSummaries.removeAll(summariesBefore);
+        newSummaries.removeIf(p -> !p.getFileName().toString().endsWith(".json"));
         if (newSummaries.isEmpty()) {
             return new Result(exitCode, null, List.of(), "", "", logs, simulator.requests());
         }

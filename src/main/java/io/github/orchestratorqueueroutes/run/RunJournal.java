@@ -133,8 +133,7 @@ public class RunJournal {
                     + "Use a writable folder.");
         }
         exchange.setVariable(RUN_ID, runId);
-        // camel-mdc copies this exchange property into the MDC of every thread that works for the run
-        exchange.setProperty(RUN_ID, runId);
+        // Camel's MDC unit of work (camel.main.mdcLoggingKeysPattern=runId) carries it to the run's other threads
         MDC.put(RUN_ID, runId);
     }
 

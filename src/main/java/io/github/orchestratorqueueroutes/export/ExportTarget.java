@@ -19,6 +19,8 @@ public final class ExportTarget {
     private static final Set<String> SECRET_OPTIONS = Set.of("password", "privatekeypassphrase", "privatekey",
             "passphrase");
 
+    static final int SFTP_WRITES_IN_FLIGHT = 128;
+
     private ExportTarget() {
     }
 
@@ -30,6 +32,11 @@ public final class ExportTarget {
         }
         if (uri.toLowerCase(Locale.ROOT).startsWith("sftp:") && !has(uri, "strictHostKeyChecking")) {
             uri = with(uri, "strictHostKeyChecking=yes");
+        }
+        if (uri.toLowerCase(Locale.ROOT).startsWith("sftp:") && !has(uri, "bulkRequests")) {
+            // more SFTP writes in flight than JSch's default: about 1.5 x faster uploads (bench/results.md),
+            // at most this many 32 KiB packets buffered
+            uri = with(uri, "bulkRequests=" + SFTP_WRITES_IN_FLIGHT);
         }
         return uri;
     }

@@ -23,6 +23,8 @@ public class RunMetrics {
         return new RunMetrics(new SimpleMeterRegistry());
     }
 
+    private static final java.util.regex.Pattern ID_IN_PATH = java.util.regex.Pattern.compile("\\(\\d+\\)");
+
     private final MeterRegistry meters;
     private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
     private final AtomicLong lastExitCode = new AtomicLong(-1);
@@ -102,7 +104,7 @@ public class RunMetrics {
             return "unknown";
         }
         String path = request.path().startsWith("odata/") ? request.path().substring("odata/".length()) : request.path();
-        return request.method() + " " + path.replaceAll("\\(\\d+\\)", "({id})");
+        return request.method() + " " + ID_IN_PATH.matcher(path).replaceAll("({id})");
     }
 
     private Counter counter(String name, String description, String... tags) {

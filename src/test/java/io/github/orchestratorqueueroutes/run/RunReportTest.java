@@ -75,6 +75,18 @@ class RunReportTest extends AgainstSimulator {
     }
 
     @Test
+    void aLongDownloadReportsBytesOfTheSizeRateAndTimeLeft() {
+        product.simulator().exports().syntheticSize(40L * 1024 * 1024);
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("run.progress-interval", "PT0.02S").runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        assertThat(run.logs().lines().filter(l -> l.contains("Downloading export of queue 'Queue Demo'")).toList())
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l).containsPattern("[\\d.]+ (B|KiB|MiB) of 40\\.0 MiB, "
+                        + "[\\d.]+ (B|KiB|MiB|GiB)/s, about \\d+ s left"));
+    }
+
+    @Test
     void htmlReportIsSelfContainedAndShowsCountsChartExportsAndFailures() throws Exception {
         ProductRun.Result run = runWithOneFailedItemAndAnExport();
         String html = Files.readString(report(run));

@@ -34,8 +34,8 @@ public final class ExportTarget {
             uri = with(uri, "strictHostKeyChecking=yes");
         }
         if (uri.toLowerCase(Locale.ROOT).startsWith("sftp:") && !has(uri, "bulkRequests")) {
-            // more SFTP writes in flight than JSch's default: about 1.5 x faster uploads (bench/results.md),
-            // at most this many 32 KiB packets buffered
+            // JSch keeps this many write requests outstanding instead of its default few: uploads about 1.5 x
+            // faster in bench/ (see bench/README.md)
             uri = with(uri, "bulkRequests=" + SFTP_WRITES_IN_FLIGHT);
         }
         return uri;

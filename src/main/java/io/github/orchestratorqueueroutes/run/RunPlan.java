@@ -36,7 +36,10 @@ public class RunPlan {
         journal.announce(describe(options));
     }
 
-    /** For the line that opens the run, e.g. "export then purge (dry run) of every folder; ...". */
+    /**
+     * For the line that opens the run, e.g. "export of every queue, then purge (dry run) of Successful,Retried,Deleted
+     * items older than PT720H, every folder".
+     */
     static String describe(RunOptions o) {
         List<String> jobs = new java.util.ArrayList<>();
         if (o.export()) {

@@ -5,8 +5,9 @@ import org.apache.camel.Exchange;
 /**
  * Lets a run stop early when the service is asked to stop (SIGTERM, Ctrl-C, a host application stopping Camel).
  * Camel's graceful shutdown waits for the run's exchange, and a run over a large tenant could outlast the shutdown
- * timeout and be cut without a summary; checked before each page, item and poll, this ends the run within one item,
- * with its audit and summary written. In-flight calls finish; what was not reached is left for the next run.
+ * timeout and be cut without a summary. Checked before each page, poll and export, it ends the run; items check it
+ * without raising, so the split over a page waits for the items in flight (a PUT the server applied is always in
+ * the audit) and begins no more. What was not reached is left for the next run.
  */
 public class ShutdownGuard {
 
@@ -24,9 +25,15 @@ public class ShutdownGuard {
         stopRequested = true;
     }
 
+    /** Stops the run (pages, polls, queues) by raising {@link ShuttingDownException} once the service is stopping. */
     public void checkRunning(Exchange exchange) {
-        if (stopRequested || exchange.getContext().isStopping()) {
+        if (!running(exchange)) {
             throw new ShuttingDownException();
         }
+    }
+
+    /** For work that must not be cut off by the run ending: items check this and are simply not begun. */
+    public boolean running(Exchange exchange) {
+        return !stopRequested && !exchange.getContext().isStopping();
     }
 }

@@ -56,7 +56,8 @@ class GracefulShutdownIT {
             Set<Long> applied = simulator.requests().stream().filter(RecordedRequest::isItemPut)
                     .filter(r -> r.status() == 200).map(RecordedRequest::itemId).collect(Collectors.toSet());
             long auditedCleared = audit.stream().filter(l -> l.contains("\"cleared\"")).count();
-            assertThat(auditedCleared).as("every applied PUT is in the audit").isEqualTo(applied.size());
+            assertThat(auditedCleared).as("every applied PUT is in the audit; product log:%n%s", log)
+                    .isEqualTo(applied.size());
             assertThat(summary.path("counts").path("cleared").asLong()).isEqualTo(applied.size());
             long eligible = simulator.tenant().snapshot().values().stream()
                     .filter(i -> CLEARABLE.contains(i.get("Status").asText())).filter(PurgeCriteria::hasContent)

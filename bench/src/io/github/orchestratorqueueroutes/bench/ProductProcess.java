@@ -46,11 +46,7 @@ final class ProductProcess {
         Path log = workDir.resolve("product.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx" + maxHeap, "-Xlog:gc:file=" + gcLog));
-        // extra JVM options for profiling, comma separated, e.g. -Dbench.product-jvm=-XX:StartFlightRecording=filename=p.jfr
-        String extra = System.getProperty("bench.product-jvm", "");
-        if (!extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split(",(?=-)")));
-        }
+        command.addAll(profilingOptions());
         command.addAll(jvmOptions);
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-Doutput.dir=" + workDir.resolve("out"), "-jar", jar.toString(), "--once"));
@@ -83,6 +79,7 @@ final class ProductProcess {
         Path log = workDir.resolve("service.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m"));
+        command.addAll(profilingOptions());
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-Doutput.dir=" + workDir.resolve("out"), "-Drequests.dir=" + requests,
                 // no scheduled run: only the two requests
@@ -121,6 +118,12 @@ final class ProductProcess {
         try (Stream<Path> files = Files.list(runs)) {
             return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
+    }
+
+    /** Extra JVM options, comma separated: -Dbench.product-jvm=-XX:StartFlightRecording=filename=p.jfr */
+    private static List<String> profilingOptions() {
+        String extra = System.getProperty("bench.product-jvm", "");
+        return extra.isBlank() ? List.of() : List.of(extra.trim().split(",(?=-)"));
     }
 
     /** The largest heap occupancy any collection started from ("57M->3M(64M)"). */

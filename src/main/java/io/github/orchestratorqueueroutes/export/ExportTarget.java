@@ -51,19 +51,27 @@ public final class ExportTarget {
      * Other targets keep theirs; it never carries the final name.
      */
     public static void discardTemporary(String target, String fileName) {
-        if (fileName == null || !target.toLowerCase(Locale.ROOT).startsWith("file:")) {
+        if (fileName == null) {
             return;
         }
-        String folder = target.substring("file:".length()).replaceFirst("^//", "");
-        int query = folder.indexOf('?');
-        if (query >= 0) {
-            folder = folder.substring(0, query);
-        }
         try {
-            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(folder).resolve(TEMP_PREFIX + fileName));
+            java.util.Optional<java.nio.file.Path> folder = localFolder(target);
+            if (folder.isPresent()) {
+                java.nio.file.Files.deleteIfExists(folder.get().resolve(TEMP_PREFIX + fileName));
+            }
         } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
             // best effort: a leftover temporary file is untidy, not harmful
         }
+    }
+
+    /** The folder of a {@code file:} target (options dropped), or empty for any other kind of target. */
+    public static java.util.Optional<java.nio.file.Path> localFolder(String target) {
+        if (!target.toLowerCase(Locale.ROOT).startsWith("file:")) {
+            return java.util.Optional.empty();
+        }
+        String folder = target.substring("file:".length()).replaceFirst("^//", "");
+        int query = folder.indexOf('?');
+        return java.util.Optional.of(java.nio.file.Path.of(query < 0 ? folder : folder.substring(0, query)));
     }
 
     private static void registerSecrets(String target) {

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.orchestratorqueueroutes.export.ExportTarget;
+
 /**
  * Ready when exports can be delivered: a {@code file:} target is a writable folder (created if missing); an
  * {@code sftp:} target's server accepts a connection and greets with an SSH banner. Credentials are not tried here:
@@ -42,10 +44,9 @@ public class ExportTargetReadiness extends ReadinessCheck {
             int port = sftp.group(2) == null ? SSH_PORT : Integer.parseInt(sftp.group(2));
             return sshServer(host, port);
         }
-        if (target.startsWith("file:")) {
-            String folder = target.substring("file:".length());
-            int query = folder.indexOf('?');
-            return folder(Path.of(query < 0 ? folder : folder.substring(0, query)));
+        java.util.Optional<Path> folder = ExportTarget.localFolder(target);
+        if (folder.isPresent()) {
+            return folder(folder.get());
         }
         return new Probe(true, "export.target " + targetForPeople + " is not checked (only file: and sftp: are)");
     }

@@ -42,6 +42,7 @@ class AuthenticationTest extends AgainstSimulator {
             assertThat(run.logs()).doesNotContain(secret);
             assertThat(run.auditText()).doesNotContain(secret);
             assertThat(run.summaryText()).doesNotContain(secret);
+            assertThat(run.reportText()).doesNotContain(secret);
         }
         long logins = run.requests().stream()
                 .filter(r -> r.is("POST", "/identity_/connect/token|/api/Account/Authenticate")).count();

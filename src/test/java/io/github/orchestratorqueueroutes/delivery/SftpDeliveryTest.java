@@ -88,6 +88,7 @@ class SftpDeliveryTest {
         assertThat(run.logs()).doesNotContain(SftpServer.PASSWORD);
         assertThat(run.auditText()).doesNotContain(SftpServer.PASSWORD);
         assertThat(run.summaryText()).doesNotContain(SftpServer.PASSWORD);
+        assertThat(run.reportText()).contains("sftp://").doesNotContain(SftpServer.PASSWORD);
     }
 
     private static List<Path> files(Path dir) throws IOException {

@@ -30,7 +30,7 @@ public final class ProductRun implements AutoCloseable {
 
     /** What one run left behind. */
     public record Result(int exitCode, JsonNode summary, List<JsonNode> audit, String auditText, String summaryText,
-            String logs, List<RecordedRequest> requests) {
+            String reportText, String logs, List<RecordedRequest> requests) {
 
         public long count(String action) {
             return summary == null ? -1 : summary.path("counts").path(action).asLong();
@@ -119,7 +119,7 @@ public final class ProductRun implements AutoCloseable {
         newSummaries.removeAll(summariesBefore);
         newSummaries.removeIf(p -> !p.getFileName().toString().endsWith(".json"));
         if (newSummaries.isEmpty()) {
-            return new Result(exitCode, null, List.of(), "", "", logs, simulator.requests());
+            return new Result(exitCode, null, List.of(), "", "", "", logs, simulator.requests());
         }
         try {
             String summaryText = Files.readString(newSummaries.get(0));
@@ -131,7 +131,10 @@ public final class ProductRun implements AutoCloseable {
                     audit.add(JSON.readTree(line));
                 }
             }
-            return new Result(exitCode, summary, audit, auditText, summaryText, logs, simulator.requests());
+            // the HTML report beside the summary, made from it: one more output that must hold no secret
+            String reportText = Files.readString(newSummaries.get(0).resolveSibling(
+                    summary.get("runId").asText() + ".html"));
+            return new Result(exitCode, summary, audit, auditText, summaryText, reportText, logs, simulator.requests());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

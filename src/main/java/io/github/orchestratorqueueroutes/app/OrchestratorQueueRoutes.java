@@ -31,10 +31,8 @@ public final class OrchestratorQueueRoutes {
             "file:application.properties;optional=true,classpath:application.properties;optional=true";
 
     /**
-     * Camel's own settings behind observe.enabled and observe.port, and the run id in every log line: Camel's MDC
-     * unit of work carries the MDC key runId to each thread that works for the run's exchanges (camel-mdc would
-     * too, but it rewrites the MDC around every step of every route, log4j copying the map each time). Initial
-     * properties: a camel.* key in application.properties still wins.
+     * Camel's own settings behind observe.enabled and observe.port. Initial properties: a camel.* key in
+     * application.properties still wins.
      */
     static final Map<String, String> OBSERVABILITY_DEFAULTS = Map.of(
             "camel.management.enabled", "{{observe.enabled:false}}",
@@ -43,9 +41,7 @@ public final class OrchestratorQueueRoutes {
             "camel.management.metricsEnabled", "true",
             // a check that is down is listed with its message; "full" would list every route as well
             "camel.health.exposureLevel", "default",
-            "camel.metrics.enabled", "{{observe.enabled:false}}",
-            "camel.main.useMdcLogging", "true",
-            "camel.main.mdcLoggingKeysPattern", RunJournal.RUN_ID);
+            "camel.metrics.enabled", "{{observe.enabled:false}}");
 
     private OrchestratorQueueRoutes() {
     }

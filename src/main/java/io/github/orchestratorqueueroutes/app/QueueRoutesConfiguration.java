@@ -29,6 +29,7 @@ import io.github.orchestratorqueueroutes.purge.PurgeSteps;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
 import io.github.orchestratorqueueroutes.retry.OrchestratorHealth;
 import io.github.orchestratorqueueroutes.retry.OrchestratorRetries;
+import io.github.orchestratorqueueroutes.run.RunIdCarryingExecutor;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
@@ -169,10 +170,10 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                     ExportTarget.deliveryUri(settings.export().target()), ExportTarget.forPeople(settings.export().target()),
                     settings.connectTimeout(), settings.observe().recheckAfter(), clock));
         }
-        registry.bind("exportExecutor", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "export", settings.export().concurrency()));
-        registry.bind("purgeExecutor", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "purge", settings.purgeConcurrency()));
+        registry.bind("exportExecutor", new RunIdCarryingExecutor(context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "export", settings.export().concurrency())));
+        registry.bind("purgeExecutor", new RunIdCarryingExecutor(context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "purge", settings.purgeConcurrency())));
     }
 
     /** The host's Micrometer registry when it has one (an ESB with metrics), else a Prometheus registry of ours. */

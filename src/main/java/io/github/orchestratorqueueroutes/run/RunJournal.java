@@ -133,7 +133,7 @@ public class RunJournal {
                     + "Use a writable folder.");
         }
         exchange.setVariable(RUN_ID, runId);
-        // Camel's MDC unit of work (camel.main.mdcLoggingKeysPattern=runId) carries it to the run's other threads
+        // the run's thread pools (RunIdCarryingExecutor) carry it to the threads working for this run
         MDC.put(RUN_ID, runId);
     }
 

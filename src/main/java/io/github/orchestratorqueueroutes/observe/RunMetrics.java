@@ -2,6 +2,11 @@ package io.github.orchestratorqueueroutes.observe;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
@@ -23,9 +28,9 @@ public class RunMetrics {
         return new RunMetrics(new SimpleMeterRegistry());
     }
 
-    private static final java.util.regex.Pattern ID_IN_PATH = java.util.regex.Pattern.compile("\\(\\d+\\)");
-
     private final MeterRegistry meters;
+    // Micrometer's register() builds and sorts the meter's id on every call; items count several times each
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
     private final AtomicLong lastExitCode = new AtomicLong(-1);
     private final Timer runDuration;
@@ -104,11 +109,24 @@ public class RunMetrics {
             return "unknown";
         }
         String path = request.path().startsWith("odata/") ? request.path().substring("odata/".length()) : request.path();
-        return request.method() + " " + ID_IN_PATH.matcher(path).replaceAll("({id})");
+        StringBuilder operation = new StringBuilder(request.method()).append(' ');
+        int copied = 0;
+        for (int open = path.indexOf('('); open >= 0; open = path.indexOf('(', open + 1)) {
+            int close = path.indexOf(')', open);
+            if (close > open + 1 && path.substring(open + 1, close).chars().allMatch(Character::isDigit)) {
+                operation.append(path, copied, open + 1).append("{id}");
+                copied = close;
+            }
+        }
+        return operation.append(path, copied, path.length()).toString();
     }
 
     private Counter counter(String name, String description, String... tags) {
-        return Counter.builder(name).description(description).tags(tags).register(meters);
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(Arrays.asList(tags));
+        return counters.computeIfAbsent(key,
+                k -> Counter.builder(name).description(description).tags(tags).register(meters));
     }
 
     private static String label(String queue) {

@@ -117,7 +117,7 @@ public final class PurgeCriteria {
             return null;
         }
         String text = status.asText();
-        if (text.matches("\\d+")) {
+        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
             int ordinal = Integer.parseInt(text);
             return ordinal < STATUS_NAMES.size() ? STATUS_NAMES.get(ordinal) : null;
         }

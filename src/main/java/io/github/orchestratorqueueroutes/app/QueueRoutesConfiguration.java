@@ -3,6 +3,7 @@ package io.github.orchestratorqueueroutes.app;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 
@@ -22,6 +23,7 @@ import io.github.orchestratorqueueroutes.observe.ExportTargetReadiness;
 import io.github.orchestratorqueueroutes.observe.OrchestratorReadiness;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import io.github.orchestratorqueueroutes.odata.OrchestratorCaller;
 import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorReply;
@@ -31,6 +33,7 @@ import io.github.orchestratorqueueroutes.retry.OrchestratorHealth;
 import io.github.orchestratorqueueroutes.retry.OrchestratorRetries;
 import io.github.orchestratorqueueroutes.run.RunIdCarryingExecutor;
 import io.github.orchestratorqueueroutes.run.RunJournal;
+import io.github.orchestratorqueueroutes.run.ShutdownGuard;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -137,13 +140,17 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("orchestratorRetryPreparation", retries.preparationStep(call));
         registry.bind("keysetPaging", new KeysetPaging());
         registry.bind("runJournal", journal);
-        registry.bind("shutdownGuard", new io.github.orchestratorqueueroutes.run.ShutdownGuard());
+        ShutdownGuard shutdownGuard = new ShutdownGuard();
+        registry.bind("shutdownGuard", shutdownGuard);
         registry.bind("queueDirectory", queues);
         registry.bind("folderSelection", new FolderSelection(settings.pageSize()));
         registry.bind("runRequests", new io.github.orchestratorqueueroutes.run.RunRequests(
                 Path.of(settings.requestsDir()), journal));
         registry.bind("runPlan", new io.github.orchestratorqueueroutes.run.RunPlan(settings, journal));
-        registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal, clock));
+        ExecutorService purgeListing = new RunIdCarryingExecutor(context.getExecutorServiceManager()
+                .newSingleThreadExecutor(this, "purge-listing"));
+        registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal,
+                new OrchestratorCaller(context), purgeListing, shutdownGuard, clock));
         StateStore stateStore;
         if (settings.cluster().zookeeper()) {
             stateStore = new ZooKeeperStateStore(zookeeperClient(context, settings.cluster().zookeeperNodes()),

@@ -1,9 +1,18 @@
 package io.github.orchestratorqueueroutes.odata;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
@@ -12,7 +21,7 @@ import org.apache.camel.Exchange;
  * Walks an OData collection page by page with {@code Id gt last} and {@code $orderby=Id asc}, which stays correct
  * while items are added or changed during the walk (unlike {@code $skip}) and never relies on
  * {@code @odata.nextLink}. A short page ends the walk. The cursor lives in an exchange variable so several walks can
- * run at once.
+ * run at once. A route walks with {@link #nextRequest}/{@link #acceptPage} in a loop, or splits over {@link Rows}.
  */
 public class KeysetPaging {
 
@@ -80,6 +89,97 @@ public class KeysetPaging {
             more = rows.size() >= pageSize && highest > afterId;
             afterId = highest;
             return rows;
+        }
+    }
+
+    /**
+     * The rows of a walk, with the next page always being listed while the current one is handed out. A streaming
+     * split over these keeps its workers busy across pages: no pause at each page's end for its slowest row, and
+     * none for the list call. At most two pages are held. A page that cannot be read, or {@code keepListing}
+     * turning false, ends the rows without raising, so the split still waits for every row already handed out; the
+     * caller raises {@link #failure()} after it. Iterated by one thread at a time (a split hands its iteration from
+     * thread to thread, one step after the other); the list calls run on {@code listing}.
+     */
+    public static final class Rows implements Iterator<JsonNode> {
+        private final Cursor cursor;
+        private final Function<OrchestratorRequest, JsonNode> fetch;
+        private final Executor listing;
+        private final Consumer<List<JsonNode>> onPage;
+        private final BooleanSupplier keepListing;
+        private Iterator<JsonNode> page = Collections.emptyIterator();
+        private CompletableFuture<JsonNode> nextPage;
+        private RuntimeException failure;
+        private boolean ended;
+
+        /**
+         * @param fetch       makes a list call and returns its reply
+         * @param listing     where the list calls run
+         * @param onPage      told of each page read
+         * @param keepListing asked before each list call; false ends the rows
+         */
+        public Rows(Cursor cursor, Function<OrchestratorRequest, JsonNode> fetch, Executor listing,
+                Consumer<List<JsonNode>> onPage, BooleanSupplier keepListing) {
+            this.cursor = cursor;
+            this.fetch = fetch;
+            this.listing = listing;
+            this.onPage = onPage;
+            this.keepListing = keepListing;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!page.hasNext() && !ended) {
+                if (nextPage == null && !listNextPage()) {
+                    break;
+                }
+                try {
+                    List<JsonNode> rows = cursor.accept(nextPage.join());
+                    nextPage = null;
+                    onPage.accept(rows);
+                    page = rows.iterator();
+                } catch (CompletionException e) {
+                    end(e.getCause() instanceof RuntimeException cause ? cause : e);
+                } catch (RuntimeException e) {
+                    end(e);
+                }
+                if (!ended) {
+                    listNextPage();
+                }
+            }
+            return page.hasNext();
+        }
+
+        /** Starts listing the page after the last one read, if there is one and the run goes on. */
+        private boolean listNextPage() {
+            if (!cursor.more()) {
+                return false;
+            }
+            if (!keepListing.getAsBoolean()) {
+                ended = true;
+                return false;
+            }
+            OrchestratorRequest request = cursor.nextRequest();
+            nextPage = CompletableFuture.supplyAsync(() -> fetch.apply(request), listing);
+            return true;
+        }
+
+        private void end(RuntimeException why) {
+            failure = why;
+            ended = true;
+            nextPage = null;
+        }
+
+        @Override
+        public JsonNode next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return page.next();
+        }
+
+        /** Why the rows ended early, or null. */
+        public RuntimeException failure() {
+            return failure;
         }
     }
 

@@ -2,14 +2,18 @@ package io.github.orchestratorqueueroutes.purge;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
+import io.github.orchestratorqueueroutes.odata.OrchestratorCaller;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
 import io.github.orchestratorqueueroutes.export.ExportFailedException;
 import io.github.orchestratorqueueroutes.run.ArchiveScope;
@@ -19,6 +23,7 @@ import io.github.orchestratorqueueroutes.run.FailureReason;
 import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.run.RunPlan;
+import io.github.orchestratorqueueroutes.run.ShutdownGuard;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +42,27 @@ public class PurgeSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(PurgeSteps.class);
 
+    public static final String LISTED_ROWS = "purgeListedRows";
+
     private final int pageSize;
     private final QueueDirectory queues;
     private final RunJournal journal;
+    private final OrchestratorCaller orchestrator;
+    private final Executor listing;
+    private final ShutdownGuard shutdownGuard;
     private final Clock clock;
     /** Ids of items of queues linked to several folders: only those can be listed twice in one run. */
     private final Set<Long> sharedItemsSeen = ConcurrentHashMap.newKeySet();
 
-    public PurgeSteps(int pageSize, QueueDirectory queues, RunJournal journal, Clock clock) {
+    /** @param listing where the item list calls run, beside the items being worked on */
+    public PurgeSteps(int pageSize, QueueDirectory queues, RunJournal journal, OrchestratorCaller orchestrator,
+            Executor listing, ShutdownGuard shutdownGuard, Clock clock) {
         this.pageSize = pageSize;
         this.queues = queues;
         this.journal = journal;
+        this.orchestrator = orchestrator;
+        this.listing = listing;
+        this.shutdownGuard = shutdownGuard;
         this.clock = clock;
     }
 
@@ -86,18 +101,37 @@ public class PurgeSteps {
             selected = ids.stream().filter(highestIds::containsKey).toList();
         }
         exchange.setVariable(QUEUE_IDS, selected);
-        String filter = criteria.listFilter(selected, cutoff(exchange), highestIds);
-        KeysetPaging.begin(exchange, new KeysetPaging.Cursor("odata/QueueItems", filter, folder.id(), pageSize,
-                "GET QueueItems"));
         if (selected != null && selected.isEmpty()) {
-            exchange.setVariable(KeysetPaging.MORE_PAGES, false);
+            // nothing of this folder is selected: no list call
+            exchange.removeVariable(LISTED_ROWS);
+            return;
         }
+        KeysetPaging.Cursor cursor = new KeysetPaging.Cursor("odata/QueueItems",
+                criteria.listFilter(selected, cutoff(exchange), highestIds), folder.id(), pageSize, "GET QueueItems");
+        // the list calls copy this, not the folder's exchange, which the split works on meanwhile
+        Exchange call = exchange.copy();
+        // set here, not when the split asks for the rows: the split restores the variables it found when it began
+        exchange.setVariable(LISTED_ROWS, new KeysetPaging.Rows(cursor, request -> orchestrator.call(call, request),
+                listing, page -> journal.listed(folder.id(), page.size(), cursor.total()),
+                () -> shutdownGuard.running(call)));
     }
 
-    @SuppressWarnings("unchecked")
-    public void countListed(Exchange exchange) {
-        KeysetPaging.Cursor cursor = exchange.getVariable(KeysetPaging.CURSOR, KeysetPaging.Cursor.class);
-        journal.listed(folder(exchange).id(), exchange.getMessage().getBody(List.class).size(), cursor.total());
+    /**
+     * The folder's items as listed, the next page listed while the workers take the items of this one (the split
+     * over them streams). The list calls go through the route orchestrator-request like every other call, on their
+     * own thread. Once the service is stopping no further page is read.
+     */
+    public Iterator<JsonNode> listedItems(Exchange exchange) {
+        KeysetPaging.Rows rows = exchange.getVariable(LISTED_ROWS, KeysetPaging.Rows.class);
+        return rows == null ? Collections.emptyIterator() : rows;
+    }
+
+    /** After the split over {@link #listedItems}: a page that could not be read fails the folder now. */
+    public void endItems(Exchange exchange) {
+        KeysetPaging.Rows rows = exchange.getVariable(LISTED_ROWS, KeysetPaging.Rows.class);
+        if (rows != null && rows.failure() != null) {
+            throw rows.failure();
+        }
     }
 
     /**

@@ -76,6 +76,8 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private final List<Consumer<RecordedRequest>> afterRequest = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger itemCallsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxItemCallsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final SimulatedExports exports = new SimulatedExports(java.time.Clock.systemUTC());
     private final SimulatorFaults faults = new SimulatorFaults();
     private HttpServer server;
@@ -170,11 +172,17 @@ public final class OrchestratorSimulator implements AutoCloseable {
     public void clearRequests() {
         requests.clear();
         maxInFlight.set(0);
+        maxItemCallsInFlight.set(0);
     }
 
     /** The most requests the simulator was answering at the same time since the last {@link #clearRequests()}. */
     public int maxConcurrentRequests() {
         return maxInFlight.get();
+    }
+
+    /** The same for requests about one queue item (detail GET, PUT). */
+    public int maxConcurrentItemRequests() {
+        return maxItemCallsInFlight.get();
     }
 
     // --- knobs ---
@@ -237,6 +245,10 @@ public final class OrchestratorSimulator implements AutoCloseable {
                 exchange.getRequestURI().getPath(), query, headers, body, 0);
         SimulatedReply reply;
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean itemCall = seen.isItemGet() || seen.isItemPut();
+        if (itemCall) {
+            maxItemCallsInFlight.accumulateAndGet(itemCallsInFlight.incrementAndGet(), Math::max);
+        }
         try {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
@@ -263,6 +275,9 @@ public final class OrchestratorSimulator implements AutoCloseable {
             reply = error(500, 0, "Simulator error: " + e);
         } finally {
             inFlight.decrementAndGet();
+            if (itemCall) {
+                itemCallsInFlight.decrementAndGet();
+            }
         }
         RecordedRequest answered = new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, body,
                 reply.status());

@@ -248,7 +248,9 @@ class PurgeSafetyTest extends AgainstSimulator {
         ProductRun.Result run = product.with("purge.concurrency", "3").runOnce();
 
         assertThat(run.exitCode()).isZero();
-        assertThat(product.simulator().maxConcurrentRequests()).isEqualTo(3);
+        assertThat(product.simulator().maxConcurrentItemRequests()).isEqualTo(3);
+        // the next page is listed beside the items being worked on: one list call at most
+        assertThat(product.simulator().maxConcurrentRequests()).isBetween(3, 4);
     }
 
     @Test
@@ -268,6 +270,39 @@ class PurgeSafetyTest extends AgainstSimulator {
                 .contains("Queue item does not exist.");
         assertThat(run.summary().get("failures").get(0).get("itemId").asLong()).isEqualTo(gone);
         assertThat(run.summary().get("exitCode").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aPageThatCannotBeListedFailsItsFolderOnlyAfterEveryItemHandedOutIsAudited() {
+        // items stream to the workers while the next page is listed: when that listing fails, items of the pages
+        // before it are still in flight, and each PUT the server applied must reach the audit before the run ends.
+        // The folder listed last fails, so nothing runs after it to give those items time.
+        String failingFolder = Long.toString(SimulatedTenant.FINANCE_FOLDER);
+        product.simulator().latency(java.time.Duration.ofMillis(15));
+        product.simulator().intercept(r -> r.isQueueItemsList() && !r.query().get("$filter").endsWith("Id gt 0")
+                && failingFolder.equals(r.header("X-UIPATH-OrganizationUnitId"))
+                ? java.util.Optional.of(SimulatedReply.error(400, 1000, "The filter cannot be applied."))
+                : java.util.Optional.empty());
+
+        ProductRun.Result run = product.with("orchestrator.page-size", "10").with("purge.concurrency", "4").runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isEqualTo(1);
+        assertThat(run.summary().get("runErrors").toString()).contains("(" + failingFolder + ") stopped")
+                .contains("errorCode 1000").contains("The filter cannot be applied.");
+        Set<Long> applied = run.puts().stream().filter(p -> p.status() / 100 == 2).map(RecordedRequest::itemId)
+                .collect(Collectors.toSet());
+        Set<Long> audited = run.audit().stream().filter(a -> a.get("action").asText().equals("cleared"))
+                .map(a -> a.get("itemId").asLong()).collect(Collectors.toSet());
+        assertThat(audited).as("every PUT the server applied is in the audit").isEqualTo(applied);
+        assertThat(run.count("cleared")).as("and counted in the summary, written when the run ended")
+                .isEqualTo(applied.size());
+        Set<Long> clearedInFailingFolder = run.audit().stream()
+                .filter(a -> a.get("action").asText().equals("cleared"))
+                .filter(a -> a.get("folderId").asText().equals(failingFolder))
+                .map(a -> a.get("itemId").asLong()).collect(Collectors.toSet());
+        assertThat(clearedInFailingFolder).as("the first page of the failing folder was cleared").isNotEmpty()
+                .hasSizeLessThanOrEqualTo(10);
+        assertThat(audited).as("the other folders still ran").hasSizeGreaterThan(clearedInFailingFolder.size());
     }
 
     @Test

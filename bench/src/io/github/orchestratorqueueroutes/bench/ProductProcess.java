@@ -68,43 +68,44 @@ final class ProductProcess {
     }
 
     /**
-     * The product as a service (no --once), as it runs in production: a purge of one queue through a request file
-     * to warm it, {@code between} (which restores the tenant), then a purge of everything whose summary is
-     * returned.
+     * The product as a service (no --once), as it runs in production: {@code runs} purges of the whole tenant through
+     * request files, {@code between} (which restores the tenant) before each but the first. Returns each run's
+     * outcome: the first pays for the JIT compiler as a --once run does, later ones find more of their code compiled.
      */
-    static Outcome secondRunOfService(Path jar, Path workDir, Map<String, String> settings, String warmUpQueue,
+    static List<Outcome> runsOfService(Path jar, Path workDir, Map<String, String> settings, int runs,
             Runnable between) throws Exception {
         Path requests = Files.createDirectories(workDir.resolve("requests"));
-        Path runs = workDir.resolve("out/runs");
+        Path summariesDir = workDir.resolve("out/runs");
         Path log = workDir.resolve("service.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m"));
         command.addAll(profilingOptions());
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-Doutput.dir=" + workDir.resolve("out"), "-Drequests.dir=" + requests,
-                // no scheduled run: only the two requests
+                // no scheduled run: only the requests
                 "-Dschedule.cron=0 0 0 1 1 ? 2099", "-jar", jar.toString()));
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         try {
-            for (int run = 1; run <= 2; run++) {
-                if (run == 2) {
+            for (int run = 1; run <= runs; run++) {
+                if (run > 1) {
                     between.run();
                 }
-                // the first run warms the code on one queue; the second does the whole tenant
-                Files.writeString(requests.resolve("purge-" + run + ".json"), run == 1
-                        ? "{\"job\": \"purge\", \"queues\": [\"" + warmUpQueue + "\"]}" : "{\"job\": \"purge\"}");
+                Files.writeString(requests.resolve("purge-" + run + ".json"), "{\"job\": \"purge\"}");
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-                while (summaries(runs).size() < run) {
+                while (summaries(summariesDir).size() < run) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
                         throw new IllegalStateException("the service did not finish run " + run + "; see " + log);
                     }
                     java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
                 }
             }
-            List<Path> done = summaries(runs);
-            JsonNode summary = JSON.readTree(done.get(done.size() - 1).toFile());
-            return new Outcome(summary.path("exitCode").asInt(), summary, 0, 0, log);
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Path summaryFile : summaries(summariesDir)) {
+                JsonNode summary = JSON.readTree(summaryFile.toFile());
+                outcomes.add(new Outcome(summary.path("exitCode").asInt(), summary, 0, 0, log));
+            }
+            return outcomes;
         } finally {
             process.destroy();
             process.waitFor(60, TimeUnit.SECONDS);

@@ -33,19 +33,26 @@ final class RawHttpPurge {
 
     /**
      * Runs in its own fresh JVM, as the product does, so both pay for their own start-up and JIT compilation.
-     * Arguments: base URL, bearer header, concurrency, file of "itemId folderId queueName" lines. Prints the
-     * seconds from the first request to the last answer.
+     * Arguments: base URL, bearer header, concurrency, file of "itemId folderId queueName" lines, number of passes
+     * over the targets (the first is cold, later ones find their code compiled). Prints the seconds from the first
+     * request to the last answer of each pass, one line per pass.
      */
     public static void main(String[] args) throws Exception {
         List<Target> targets = java.nio.file.Files.readAllLines(java.nio.file.Path.of(args[3])).stream()
                 .map(line -> line.split(" ", 3))
                 .map(f -> new Target(Long.parseLong(f[0]), Long.parseLong(f[1]), f[2])).toList();
-        Duration elapsed = run(args[0], args[1], targets, Integer.parseInt(args[2]));
-        System.out.println(elapsed.toNanos() / 1e9);
+        int passes = Integer.parseInt(args[4]);
+        for (int pass = 0; pass < passes; pass++) {
+            Duration elapsed = run(args[0], args[1], targets, Integer.parseInt(args[2]));
+            System.out.println(elapsed.toNanos() / 1e9);
+        }
     }
 
-    /** Starts {@link #main} in a new JVM and returns the seconds it reports. */
-    static double runInNewJvm(String baseUrl, String bearer, List<Target> targets, int concurrency,
+    /**
+     * Starts {@link #main} in a new JVM and returns the seconds of each pass. Passes after the first go over items
+     * already cleared: the same requests, with smaller bodies for the server to write and read.
+     */
+    static List<Double> runInNewJvm(String baseUrl, String bearer, List<Target> targets, int concurrency, int passes,
             java.nio.file.Path workDir) throws Exception {
         java.nio.file.Files.createDirectories(workDir);
         java.nio.file.Path file = workDir.resolve("targets.txt");
@@ -53,14 +60,14 @@ final class RawHttpPurge {
                 .map(t -> t.itemId() + " " + t.folderId() + " " + t.queueName()).toList());
         Process process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), RawHttpPurge.class.getName(),
-                baseUrl, bearer, Integer.toString(concurrency), file.toString())
+                baseUrl, bearer, Integer.toString(concurrency), file.toString(), Integer.toString(passes))
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes()).trim();
         if (process.waitFor() != 0) {
             throw new IllegalStateException("the baseline failed: " + output);
         }
-        String[] lines = output.split("\\R");
-        return Double.parseDouble(lines[lines.length - 1]);
+        List<String> lines = List.of(output.split("\\R"));
+        return lines.subList(lines.size() - passes, lines.size()).stream().map(Double::parseDouble).toList();
     }
 
     /** Clears every target; returns the wall time. */

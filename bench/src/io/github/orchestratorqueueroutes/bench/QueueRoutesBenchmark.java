@@ -83,6 +83,7 @@ public final class QueueRoutesBenchmark {
 
     private String run() throws Exception {
         Instant started = Instant.now();
+        long[] cpuAtStart = cpuTicks();
         md.append("# Benchmark results\n\n");
         md.append("Made by `bench/run.sh` on ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC)
                 .format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append(" UTC. Machine: ")
@@ -93,9 +94,31 @@ public final class QueueRoutesBenchmark {
         if (!only.equals("purge")) {
             export();
         }
+        long[] cpuAtEnd = cpuTicks();
         md.append("\nWhole benchmark: ").append(Duration.between(started, Instant.now()).toSeconds())
-                .append(" s.\n");
+                .append(" s. CPU time the hypervisor gave to other guests (steal) meanwhile: ")
+                .append(String.format(Locale.ROOT, "%.0f %%", stealPercent(cpuAtStart, cpuAtEnd)))
+                .append(" of this machine's CPU time; CPU-bound figures (concurrency 16, exports) drop with it.\n");
         return md.toString();
+    }
+
+    /** The aggregate "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal ... (ticks). */
+    private static long[] cpuTicks() throws java.io.IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long[] ticks = new long[fields.length - 1];
+        for (int i = 1; i < fields.length; i++) {
+            ticks[i - 1] = Long.parseLong(fields[i]);
+        }
+        return ticks;
+    }
+
+    private static double stealPercent(long[] start, long[] end) {
+        long total = 0;
+        // guest times (fields 9 and 10) are already counted in user and nice
+        for (int i = 0; i < Math.min(8, start.length); i++) {
+            total += end[i] - start[i];
+        }
+        return total == 0 || start.length < 8 ? 0 : 100.0 * (end[7] - start[7]) / total;
     }
 
     // ---------------------------------------------------------------- purge
@@ -111,7 +134,8 @@ public final class QueueRoutesBenchmark {
                 + "cleared / run duration from its summary. Baseline: `RawHttpPurge`, a java.net.http loop doing "
                 + "only a detail GET and a PUT per eligible item on N threads, given the item ids (no listing), "
                 + "in its own fresh JVM like the product; items/s = items / time from its first request to its "
-                + "last answer. Each measurement gets a fresh tenant.\n\n");
+                + "last answer. Each measurement gets a fresh tenant. At concurrency 1 (latency-bound, minutes long) "
+                + "product and baseline run at the same time, each against its own simulator.\n\n");
         md.append("| concurrency | product items/s | baseline items/s | product / baseline | product vs its "
                 + "concurrency 1 |\n|---:|---:|---:|---:|---:|\n");
         double productAtOne = 0;
@@ -120,6 +144,19 @@ public final class QueueRoutesBenchmark {
         ProductProcess.Outcome lastProduct = null;
         OrchestratorSimulator lastSimulator = null;
         for (int concurrency : concurrencies) {
+            // at the highest concurrency the baseline also goes on for the warm comparison below; its first pass
+            // is the cold figure, made exactly as at the other concurrencies
+            OrchestratorSimulator baselineSimulator = simulator();
+            List<RawHttpPurge.Target> targets = targets(baselineSimulator.tenant());
+            java.util.concurrent.Callable<List<Double>> baseline = () -> RawHttpPurge.runInNewJvm(
+                    baselineSimulator.url(), "Bearer " + SimulatorAccounts.PERSONAL_ACCESS_TOKEN, targets, concurrency,
+                    concurrency == highest ? SERVICE_RUNS : 1, work.resolve("baseline-" + concurrency));
+            // concurrency 1 is latency-bound (the CPU mostly idle) and takes minutes:
+            // product and baseline run at the same time there, each against its own simulator
+            java.util.concurrent.FutureTask<List<Double>> sideBySide = new java.util.concurrent.FutureTask<>(baseline);
+            if (concurrency == 1) {
+                new Thread(sideBySide, "baseline-1").start();
+            }
             OrchestratorSimulator simulator = simulator();
             ProductProcess.Outcome product = ProductProcess.run(JAR, work.resolve("purge-" + concurrency), "256m",
                     purgeSettings(simulator, concurrency));
@@ -135,13 +172,7 @@ public final class QueueRoutesBenchmark {
             lastProduct = product;
             lastSimulator = simulator;
 
-            // at the highest concurrency the baseline also goes on for the warm comparison below; its first pass
-            // is the cold figure, made exactly as at the other concurrencies
-            OrchestratorSimulator baselineSimulator = simulator();
-            List<RawHttpPurge.Target> targets = targets(baselineSimulator.tenant());
-            List<Double> passSeconds = RawHttpPurge.runInNewJvm(baselineSimulator.url(), "Bearer "
-                    + SimulatorAccounts.PERSONAL_ACCESS_TOKEN, targets, concurrency,
-                    concurrency == highest ? SERVICE_RUNS : 1, work.resolve("baseline-" + concurrency));
+            List<Double> passSeconds = concurrency == 1 ? sideBySide.get() : baseline.call();
             baselineSimulator.close();
             double baselineRate = targets.size() / passSeconds.get(0);
             if (concurrency == highest) {

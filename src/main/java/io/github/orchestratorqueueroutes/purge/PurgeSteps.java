@@ -39,10 +39,9 @@ public class PurgeSteps {
     public static final String QUEUE_IDS = "purgeQueueIds";
     public static final String LISTED_VERDICT = "listedVerdict";
     public static final String FRESH_VERDICT = "freshVerdict";
+    public static final String LISTED_ROWS = "purgeListedRows";
 
     private static final Logger LOG = LoggerFactory.getLogger(PurgeSteps.class);
-
-    public static final String LISTED_ROWS = "purgeListedRows";
 
     private final int pageSize;
     private final QueueDirectory queues;

@@ -79,6 +79,8 @@ public class RunJournal {
     private long itemsListed;
     private long itemsHandled;
     private boolean running;
+    /** The failure that stops the run, met by an item; null while the run goes on. */
+    private volatile Throwable stoppedBy;
 
     /** The outcome of a finished run, for the launcher and tests. */
     public record RunSummary(String runId, int exitCode, Map<AuditAction, Long> counts, Path summaryFile,
@@ -122,6 +124,7 @@ public class RunJournal {
         progress = null;
         itemsListed = 0;
         itemsHandled = 0;
+        stoppedBy = null;
         try {
             Files.createDirectories(outputDir.resolve("audit"));
             Files.createDirectories(outputDir.resolve("runs"));
@@ -135,6 +138,32 @@ public class RunJournal {
         exchange.setVariable(RUN_ID, runId);
         // the run's thread pools (RunIdCarryingExecutor) carry it to the threads working for this run
         MDC.put(RUN_ID, runId);
+    }
+
+    /**
+     * An item met a failure that stops the run (a refused credential, Orchestrator down). Kept here rather than raised
+     * in the item: raised there, it would end the parallel split over the items while others are still in flight, and
+     * the run could end before a PUT the server applied is in the audit. No item begins after this, and the split's
+     * caller raises it once the split is done ({@link #raiseIfStopped}).
+     */
+    public synchronized void stopRun(Throwable failure) {
+        if (stoppedBy == null) {
+            stoppedBy = failure;
+        }
+    }
+
+    public boolean stopped() {
+        return stoppedBy != null;
+    }
+
+    public void raiseIfStopped() {
+        Throwable failure = stoppedBy;
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
     }
 
     /** The one line that opens a run: what it will do, and where its audit trail goes. */

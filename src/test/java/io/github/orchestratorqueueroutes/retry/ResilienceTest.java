@@ -2,9 +2,17 @@ package io.github.orchestratorqueueroutes.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.SimulatedReply;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
@@ -47,6 +55,51 @@ class ResilienceTest extends AgainstSimulator {
         assertThat(run.count("failed")).as("items failed before the run stopped").isBetween(4L, 8L);
         assertThat(run.requests()).filteredOn(RecordedRequest::isItemPut).hasSizeLessThan(30);
         assertThat(run.summary().get("itemsNotReached").asLong()).as("left for the next run, not failed").isPositive();
+    }
+
+    @Test
+    void aFailureThatStopsTheRunLetsItemsInFlightFinishSoEveryAppliedPutIsCounted() {
+        // one item's PUT is in flight when other items' calls are refused (a revoked token stops the run); the server
+        // applies that PUT only once the run has had every chance to end without it: its summary written, or 2 s
+        long slow = SimulatedTenant.SEED_SUCCESSFUL_ITEM;
+        AtomicBoolean slowPutArrived = new AtomicBoolean();
+        CountDownLatch refused = new CountDownLatch(1);
+        Path summaries = product.outputDir().resolve("runs");
+        product.simulator().intercept(r -> {
+            if (r.isItemPut() && r.itemId() == slow) {
+                slowPutArrived.set(true);
+                holdUntil(() -> refused.getCount() == 0, Duration.ofSeconds(10));
+                holdUntil(() -> Files.isDirectory(summaries) && summaries.toFile().list().length > 0,
+                        Duration.ofSeconds(2));
+                return Optional.empty();
+            }
+            if (slowPutArrived.get() && r.isItemGet()) {
+                refused.countDown();
+                return Optional.of(SimulatedReply.error(401, 0, "Unauthorized"));
+            }
+            return Optional.empty();
+        });
+
+        ProductRun.Result run = product.with("purge.concurrency", "4").runOnce();
+
+        assertThat(run.exitCode()).as("a refused token is the operator's to fix: exit 2").isEqualTo(2);
+        assertThat(run.summary().get("runErrors")).singleElement()
+                .satisfies(e -> assertThat(e.asText()).startsWith("Run stopped:").contains("HTTP 401"));
+        Set<Long> applied = run.puts().stream().filter(p -> p.status() / 100 == 2).map(RecordedRequest::itemId)
+                .collect(Collectors.toSet());
+        assertThat(applied).contains(slow);
+        Set<Long> audited = run.audit().stream().filter(a -> a.get("action").asText().equals("cleared"))
+                .map(a -> a.get("itemId").asLong()).collect(Collectors.toSet());
+        assertThat(audited).as("every PUT the server applied is in the audit").isEqualTo(applied);
+        assertThat(run.count("cleared")).as("and counted in the summary").isEqualTo(applied.size());
+    }
+
+    /** Holds a simulated server answer until the condition holds or the time is up (a slow server, not a test wait). */
+    private static void holdUntil(BooleanSupplier condition, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
     }
 
     @Test

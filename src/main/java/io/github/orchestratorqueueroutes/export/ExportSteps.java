@@ -237,7 +237,12 @@ public class ExportSteps {
 
     public void recordFailure(Exchange exchange) {
         ExportJob job = job(exchange);
-        Throwable failure = FailureScope.localOrRethrow(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (FailureScope.stopsTheRun(failure)) {
+            // left for the next run, which resumes it; the run stops once the exports in flight are done
+            journal.stopRun(failure);
+            return;
+        }
         if (failure instanceof OrchestratorCallException call && Integer.valueOf(4502).equals(call.errorCode())) {
             state.quotaReached();
         }

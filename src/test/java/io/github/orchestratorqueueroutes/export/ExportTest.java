@@ -129,6 +129,46 @@ class ExportTest extends AgainstSimulator {
     }
 
     @Test
+    void aFailureThatStopsTheRunLetsExportsInFlightFinishSoEveryDeliveredFileIsInTheSummary() throws Exception {
+        // the second download link is refused (a revoked token stops the run) while the first export is downloading;
+        // the server sends that download only once the run has had every chance to end without it (summary, or 2 s)
+        AtomicInteger links = new AtomicInteger();
+        java.util.concurrent.CountDownLatch refused = new java.util.concurrent.CountDownLatch(1);
+        Path summaries = out.resolve("runs");
+        product.simulator().intercept(r -> {
+            if (r.path().endsWith("GetDownloadLink") && links.incrementAndGet() == 2) {
+                refused.countDown();
+                return Optional.of(SimulatedReply.error(401, 0, "Unauthorized"));
+            }
+            if (r.isDownload()) {
+                holdUntil(() -> refused.getCount() == 0, Duration.ofSeconds(10));
+                holdUntil(() -> Files.isDirectory(summaries) && summaries.toFile().list().length > 0,
+                        Duration.ofSeconds(2));
+            }
+            return Optional.empty();
+        });
+
+        ProductRun.Result run = product.exportOnly("Queue Demo,Banana Orders").runOnce();
+
+        assertThat(run.exitCode()).as("a refused token is the operator's to fix: exit 2").isEqualTo(2);
+        assertThat(run.summary().get("runErrors")).singleElement()
+                .satisfies(e -> assertThat(e.asText()).startsWith("Run stopped:").contains("HTTP 401"));
+        List<String> delivered = exportFiles().stream().map(f -> f.getFileName().toString()).toList();
+        assertThat(delivered).as("the export in flight was delivered").hasSize(1);
+        assertThat(run.summary().get("exports")).as("every delivered file is in the summary").singleElement()
+                .satisfies(e -> assertThat(e.toString()).contains(delivered.get(0)));
+        assertThat(run.count("exported")).isEqualTo(1);
+    }
+
+    /** Holds a simulated server answer until the condition holds or the time is up (a slow server, not a test wait). */
+    private static void holdUntil(java.util.function.BooleanSupplier condition, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    @Test
     void pollTimeoutFailsTheQueueAndTheNextRunResumesTheSameExport() throws Exception {
         product.simulator().exports().duration(Duration.ofHours(1));
 

@@ -79,7 +79,7 @@ public class RunJournal {
     private long itemsListed;
     private long itemsHandled;
     private boolean running;
-    /** The failure that stops the run, met by an item; null while the run goes on. */
+    /** The failure that stops the run, met by an item or an export; null while the run goes on. */
     private volatile Throwable stoppedBy;
 
     /** The outcome of a finished run, for the launcher and tests. */
@@ -141,10 +141,11 @@ public class RunJournal {
     }
 
     /**
-     * An item met a failure that stops the run (a refused credential, Orchestrator down). Kept here rather than raised
-     * in the item: raised there, it would end the parallel split over the items while others are still in flight, and
-     * the run could end before a PUT the server applied is in the audit. No item begins after this, and the split's
-     * caller raises it once the split is done ({@link #raiseIfStopped}).
+     * An item or export met a failure that stops the run (a refused credential, Orchestrator down, the service
+     * stopping). Kept here rather than raised in it: raised there, it would end the parallel split while others are
+     * still in flight, and the run could end before a PUT the server applied or a file delivered is in the audit. No
+     * item or export begins after this, and the split's caller raises it once the split is done
+     * ({@link #raiseIfStopped}).
      */
     public synchronized void stopRun(Throwable failure) {
         if (stoppedBy == null) {

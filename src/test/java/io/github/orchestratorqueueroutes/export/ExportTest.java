@@ -16,6 +16,7 @@ import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.Simulat
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.simulator.SimulatedTenant;
 import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
+import io.github.orchestratorqueueroutes.testing.HeldAnswer;
 import io.github.orchestratorqueueroutes.testing.Checksums;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import org.junit.jupiter.api.Test;
@@ -141,8 +142,8 @@ class ExportTest extends AgainstSimulator {
                 return Optional.of(SimulatedReply.error(401, 0, "Unauthorized"));
             }
             if (r.isDownload()) {
-                holdUntil(() -> refused.getCount() == 0, Duration.ofSeconds(10));
-                holdUntil(() -> Files.isDirectory(summaries) && summaries.toFile().list().length > 0,
+                HeldAnswer.until(() -> refused.getCount() == 0, Duration.ofSeconds(10));
+                HeldAnswer.until(() -> Files.isDirectory(summaries) && summaries.toFile().list().length > 0,
                         Duration.ofSeconds(2));
             }
             return Optional.empty();
@@ -158,14 +159,6 @@ class ExportTest extends AgainstSimulator {
         assertThat(run.summary().get("exports")).as("every delivered file is in the summary").singleElement()
                 .satisfies(e -> assertThat(e.toString()).contains(delivered.get(0)));
         assertThat(run.count("exported")).isEqualTo(1);
-    }
-
-    /** Holds a simulated server answer until the condition holds or the time is up (a slow server, not a test wait). */
-    private static void holdUntil(java.util.function.BooleanSupplier condition, Duration atMost) {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
     }
 
     @Test

@@ -10,14 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.SimulatedReply;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.simulator.SimulatedTenant;
 import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
+import io.github.orchestratorqueueroutes.testing.HeldAnswer;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import org.junit.jupiter.api.Test;
 
@@ -68,8 +67,8 @@ class ResilienceTest extends AgainstSimulator {
         product.simulator().intercept(r -> {
             if (r.isItemPut() && r.itemId() == slow) {
                 slowPutArrived.set(true);
-                holdUntil(() -> refused.getCount() == 0, Duration.ofSeconds(10));
-                holdUntil(() -> Files.isDirectory(summaries) && summaries.toFile().list().length > 0,
+                HeldAnswer.until(() -> refused.getCount() == 0, Duration.ofSeconds(10));
+                HeldAnswer.until(() -> Files.isDirectory(summaries) && summaries.toFile().list().length > 0,
                         Duration.ofSeconds(2));
                 return Optional.empty();
             }
@@ -92,14 +91,6 @@ class ResilienceTest extends AgainstSimulator {
                 .map(a -> a.get("itemId").asLong()).collect(Collectors.toSet());
         assertThat(audited).as("every PUT the server applied is in the audit").isEqualTo(applied);
         assertThat(run.count("cleared")).as("and counted in the summary").isEqualTo(applied.size());
-    }
-
-    /** Holds a simulated server answer until the condition holds or the time is up (a slow server, not a test wait). */
-    private static void holdUntil(BooleanSupplier condition, Duration atMost) {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
     }
 
     @Test

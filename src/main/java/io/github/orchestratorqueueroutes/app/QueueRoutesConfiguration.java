@@ -140,7 +140,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("orchestratorRetryPreparation", retries.preparationStep(call));
         registry.bind("keysetPaging", new KeysetPaging());
         registry.bind("runJournal", journal);
-        ShutdownGuard shutdownGuard = new ShutdownGuard();
+        ShutdownGuard shutdownGuard = new ShutdownGuard(journal);
         registry.bind("shutdownGuard", shutdownGuard);
         registry.bind("queueDirectory", queues);
         registry.bind("folderSelection", new FolderSelection(settings.pageSize()));

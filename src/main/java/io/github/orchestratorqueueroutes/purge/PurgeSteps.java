@@ -112,7 +112,7 @@ public class PurgeSteps {
         // set here, not when the split asks for the rows: the split restores the variables it found when it began
         exchange.setVariable(LISTED_ROWS, new KeysetPaging.Rows(cursor, request -> orchestrator.call(call, request),
                 listing, page -> journal.listed(folder.id(), page.size(), cursor.total()),
-                () -> mayBegin(call)));
+                () -> shutdownGuard.running(call)));
     }
 
     /**
@@ -125,21 +125,8 @@ public class PurgeSteps {
         return rows == null ? Collections.emptyIterator() : rows;
     }
 
-    /**
-     * Whether more items may begin: not once the service is stopping or an item met a failure that stops the run.
-     * Items in flight finish either way (every PUT the server applied reaches the audit); the rest are left for the
-     * next run.
-     */
-    public boolean mayBegin(Exchange exchange) {
-        return shutdownGuard.running(exchange) && !journal.stopped();
-    }
-
-    /**
-     * After the split over {@link #listedItems}: a failure that stops the run, met by an item, or a page that could not
-     * be read, is raised now that every item handed out is done.
-     */
+    /** After the split over {@link #listedItems}: a page that could not be read fails the folder now. */
     public void endItems(Exchange exchange) {
-        journal.raiseIfStopped();
         KeysetPaging.Rows rows = exchange.getVariable(LISTED_ROWS, KeysetPaging.Rows.class);
         if (rows != null && rows.failure() != null) {
             throw rows.failure();

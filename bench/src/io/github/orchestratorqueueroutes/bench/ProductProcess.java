@@ -44,12 +44,10 @@ final class ProductProcess {
         Files.createDirectories(workDir);
         Path gcLog = workDir.resolve("gc.log");
         Path log = workDir.resolve("product.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx" + maxHeap, "-Xlog:gc:file=" + gcLog));
-        command.addAll(profilingOptions());
-        command.addAll(jvmOptions);
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-Doutput.dir=" + workDir.resolve("out"), "-jar", jar.toString(), "--once"));
+        List<String> options = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
+        options.addAll(jvmOptions);
+        List<String> command = javaCommand(maxHeap, options, settings, workDir);
+        command.addAll(List.of("-jar", jar.toString(), "--once"));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
@@ -77,11 +75,8 @@ final class ProductProcess {
         Path requests = Files.createDirectories(workDir.resolve("requests"));
         Path summariesDir = workDir.resolve("out/runs");
         Path log = workDir.resolve("service.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m"));
-        command.addAll(profilingOptions());
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-Doutput.dir=" + workDir.resolve("out"), "-Drequests.dir=" + requests,
+        List<String> command = javaCommand("256m", List.of(), settings, workDir);
+        command.addAll(List.of("-Drequests.dir=" + requests,
                 // no scheduled run: only the requests
                 "-Dschedule.cron=0 0 0 1 1 ? 2099", "-jar", jar.toString()));
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
@@ -110,6 +105,18 @@ final class ProductProcess {
             process.destroy();
             process.waitFor(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** java, heap, the profiling options, {@code options}, the settings and the output folder; the jar comes after. */
+    private static List<String> javaCommand(String maxHeap, List<String> options, Map<String, String> settings,
+            Path workDir) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx" + maxHeap));
+        command.addAll(profilingOptions());
+        command.addAll(options);
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-Doutput.dir=" + workDir.resolve("out"));
+        return command;
     }
 
     private static List<Path> summaries(Path runs) throws IOException {

@@ -70,33 +70,22 @@ final class RawHttpPurge {
         return lines.subList(lines.size() - passes, lines.size()).stream().map(Double::parseDouble).toList();
     }
 
-    /** Clears every target; returns the wall time. */
+    /** Clears every target, N at a time; returns the wall time. */
     static Duration run(String baseUrl, String bearer, List<Target> targets, int concurrency) throws Exception {
-        return runInBatches(baseUrl, bearer, targets, concurrency, targets.size());
-    }
-
-    /**
-     * Clears the targets in batches of {@code batch}, each finished before the next starts (as a page split
-     * would); {@code batch = targets.size()} is the plain loop.
-     */
-    static Duration runInBatches(String baseUrl, String bearer, List<Target> targets, int concurrency, int batch)
-            throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         long start = System.nanoTime();
         try {
-            for (int from = 0; from < targets.size(); from += Math.max(1, batch)) {
-                List<Future<Void>> done = new java.util.ArrayList<>();
-                for (Target t : targets.subList(from, Math.min(targets.size(), from + Math.max(1, batch)))) {
-                    done.add(pool.submit(() -> {
-                        clear(http, baseUrl, bearer, t);
-                        return null;
-                    }));
-                }
-                for (Future<Void> f : done) {
-                    f.get();
-                }
+            List<Future<Void>> done = new java.util.ArrayList<>();
+            for (Target t : targets) {
+                done.add(pool.submit(() -> {
+                    clear(http, baseUrl, bearer, t);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : done) {
+                f.get();
             }
         } finally {
             pool.shutdown();

@@ -11,6 +11,7 @@ import io.github.orchestratorqueueroutes.auth.AccessTokens;
 import io.github.orchestratorqueueroutes.config.Settings;
 import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
+import io.github.orchestratorqueueroutes.config.UnknownSettingCheck;
 import io.github.orchestratorqueueroutes.export.ExportDownload;
 import io.github.orchestratorqueueroutes.export.FileStateStore;
 import io.github.orchestratorqueueroutes.export.StateStore;
@@ -68,6 +69,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
+        UnknownSettingCheck.requireKnown(properties);
         Settings settings = Settings.load(properties::resolveProperty);
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();

@@ -3,8 +3,6 @@ package io.github.orchestratorqueueroutes.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,7 +79,7 @@ public record Settings(
     public static final String EMBEDDED = "embedded";
     public static final String CLOUD_TOKEN_URL = "https://cloud.uipath.com/identity_/connect/token";
     /** Statuses for which Orchestrator documents clearing SpecificContent. */
-    public static final Set<String> CLEARABLE_STATUSES = Set.of("Successful", "Deleted", "Retried");
+    public static final List<String> CLEARABLE_STATUSES = List.of("Successful", "Deleted", "Retried");
 
     public enum AuthMode {
         TOKEN("token"), CLIENT_CREDENTIALS("client-credentials"), PASSWORD("password");
@@ -138,15 +136,15 @@ public record Settings(
      * @param lookup returns the configured value of a key (property file, -D or environment), empty when unset
      */
     public static Settings load(Function<String, Optional<String>> lookup) {
-        Reader r = new Reader(lookup);
+        SettingReader r = new SettingReader(lookup, KnownSettings.product());
 
-        String url = r.text("orchestrator.url").orElse(EMBEDDED);
+        String url = r.required("orchestrator.url");
         if (!EMBEDDED.equalsIgnoreCase(url)) {
             url = validUrl("orchestrator.url", url);
         }
         boolean embedded = EMBEDDED.equalsIgnoreCase(url);
 
-        String modeText = r.text("orchestrator.auth.mode").orElse("token");
+        String modeText = r.required("orchestrator.auth.mode");
         AuthMode mode = AuthMode.of(modeText).orElseThrow(() -> new InvalidSettingException("orchestrator.auth.mode",
                 "is '" + modeText + "'; use one of token, client-credentials, password."));
         Credentials credentials = new Credentials(
@@ -154,7 +152,7 @@ public record Settings(
                 r.text("orchestrator.auth.token-url").map(u -> validUrl("orchestrator.auth.token-url", u)).orElse(null),
                 r.text("orchestrator.auth.client-id").orElse(null),
                 r.text("orchestrator.auth.client-secret").orElse(null),
-                r.text("orchestrator.auth.scope").orElse("OR.Queues OR.Folders.Read"),
+                r.required("orchestrator.auth.scope"),
                 r.text("orchestrator.auth.tenancy-name").orElse(null),
                 r.text("orchestrator.auth.username").orElse(null),
                 r.text("orchestrator.auth.password").orElse(null));
@@ -162,51 +160,48 @@ public record Settings(
             credentials = requireCredentials(mode, credentials);
         }
 
-        int pageSize = r.integer("orchestrator.page-size", 100, 1, 1000);
-        Duration connectTimeout = r.positiveDuration("orchestrator.http.connect-timeout", "PT10S");
-        Duration responseTimeout = r.positiveDuration("orchestrator.http.response-timeout", "PT60S");
+        int pageSize = r.integer("orchestrator.page-size", 1, 1000);
+        Duration connectTimeout = r.positiveDuration("orchestrator.http.connect-timeout");
+        Duration responseTimeout = r.positiveDuration("orchestrator.http.response-timeout");
         Retry retry = new Retry(
-                r.integer("orchestrator.retry.max-attempts", 5, 1, 20),
-                r.positiveDuration("orchestrator.retry.initial-delay", "PT1S"),
-                r.positiveDuration("orchestrator.retry.max-delay", "PT30S"),
-                r.positiveDuration("orchestrator.retry.max-time", "PT5M"),
-                r.integer("orchestrator.stop-after-failures", 10, 1, 10_000));
+                r.integer("orchestrator.retry.max-attempts", 1, 20),
+                r.positiveDuration("orchestrator.retry.initial-delay"),
+                r.positiveDuration("orchestrator.retry.max-delay"),
+                r.positiveDuration("orchestrator.retry.max-time"),
+                r.integer("orchestrator.stop-after-failures", 1, 10_000));
         int listRate = r.text("orchestrator.list-rate-per-minute").isPresent()
-                ? r.integer("orchestrator.list-rate-per-minute", 0, 0, 10_000) : isAutomationCloud(url) ? 90 : 0;
+                ? r.integer("orchestrator.list-rate-per-minute", 0, 10_000) : isAutomationCloud(url) ? 90 : 0;
 
         Set<String> statuses = r.list("purge.statuses").stream()
                 .map(Settings::canonicalStatus)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        if (statuses.isEmpty()) {
-            statuses = new LinkedHashSet<>(List.of("Successful", "Deleted", "Retried"));
-        }
 
-        String outputDir = r.text("output.dir").orElse("out");
+        String outputDir = r.required("output.dir");
         Export export = new Export(
-                r.bool("export.enabled", true),
+                r.bool("export.enabled"),
                 Set.copyOf(r.list("export.queues")),
                 r.text("export.filter").orElse(null),
                 exportTarget(r.text("export.target").orElse("file:" + outputDir + "/exports")),
-                exportFileName(r.text("export.file-name").orElse("${queue}-${exportId}-${timestamp}.csv")),
-                r.positiveDuration("export.poll.interval", "PT5S"),
-                r.positiveDuration("export.poll.max-interval", "PT1M"),
-                r.positiveDuration("export.poll.timeout", "PT30M"),
-                r.integer("export.daily-budget", 100, 0, 100_000),
-                r.bool("export.sha256-file", false),
-                r.integer("export.concurrency", 4, 1, 16));
+                exportFileName(r.required("export.file-name")),
+                r.positiveDuration("export.poll.interval"),
+                r.positiveDuration("export.poll.max-interval"),
+                r.positiveDuration("export.poll.timeout"),
+                r.integer("export.daily-budget", 0, 100_000),
+                r.bool("export.sha256-file"),
+                r.integer("export.concurrency", 1, 16));
         if (export.pollMaxInterval().compareTo(export.pollInterval()) < 0) {
             throw new InvalidSettingException("export.poll.max-interval", "is shorter than export.poll.interval; "
                     + "the poll interval doubles from export.poll.interval up to this.");
         }
 
-        boolean clustered = r.bool("cluster.enabled", false);
+        boolean clustered = r.bool("cluster.enabled");
         String zookeeperNodes = r.text("cluster.zookeeper.nodes").orElse(null);
         Cluster cluster = new Cluster(clustered,
                 clustered && zookeeperNodes == null ? r.text("cluster.root").orElseThrow(() -> new InvalidSettingException("cluster.root",
                         "is missing; with cluster.enabled=true set it to a folder every instance shares (for example "
                         + "an NFS mount), or set cluster.zookeeper.nodes to elect the leader through ZooKeeper."))
                         : r.text("cluster.root").orElse(null),
-                r.positiveDuration("cluster.acquire-interval", "PT10S"),
+                r.positiveDuration("cluster.acquire-interval"),
                 r.text("cluster.node-id").orElse(defaultNodeId()),
                 zookeeperNodes);
 
@@ -220,24 +215,24 @@ public record Settings(
                 responseTimeout,
                 retry,
                 listRate,
-                r.bool("purge.enabled", true),
+                r.bool("purge.enabled"),
                 Set.copyOf(statuses),
                 Set.copyOf(r.list("purge.queues")),
-                r.duration("purge.older-than", "P0D"),
-                r.bool("purge.dry-run", false),
-                r.integer("purge.concurrency", 4, 1, 64),
-                r.positiveDuration("schedule.period", "PT1H"),
+                r.duration("purge.older-than"),
+                r.bool("purge.dry-run"),
+                r.integer("purge.concurrency", 1, 64),
+                r.positiveDuration("schedule.period"),
                 r.text("schedule.cron").map(Settings::cron).orElse(null),
-                r.bool("run.once", false),
+                r.bool("run.once"),
                 outputDir,
                 export,
                 r.text("state.dir").orElse(cluster.enabled() && cluster.root() != null ? cluster.root() + "/state"
                         : outputDir + "/state"),
-                r.text("requests.dir").orElse("in/requests"),
+                r.required("requests.dir"),
                 cluster,
-                r.positiveDuration("run.progress-interval", "PT5S"),
-                new Observe(r.bool("observe.enabled", false), r.integer("observe.port", 9876, 1, 65535),
-                        r.duration("observe.recheck-after", "PT15S")));
+                r.positiveDuration("run.progress-interval"),
+                new Observe(r.bool("observe.enabled"), r.integer("observe.port", 1, 65535),
+                        r.duration("observe.recheck-after")));
         if (settings.automationCloud() && pageSize > 100) {
             throw new InvalidSettingException("orchestrator.page-size",
                     "is " + pageSize + "; Automation Cloud rejects more than 100 items per page. Use 100 or less.");
@@ -292,13 +287,13 @@ public record Settings(
     }
 
     private static String canonicalStatus(String status) {
-        for (String allowed : List.of("Successful", "Deleted", "Retried")) {
+        for (String allowed : CLEARABLE_STATUSES) {
             if (allowed.equalsIgnoreCase(status)) {
                 return allowed;
             }
         }
-        throw new InvalidSettingException("purge.statuses", "contains '" + status
-                + "'; only Successful, Deleted and Retried items may be purged (a comma list of those).");
+        throw new InvalidSettingException("purge.statuses", "contains '" + status + "'; only "
+                + String.join(", ", CLEARABLE_STATUSES) + " items may be purged (a comma list of those).");
     }
 
     private static Credentials requireCredentials(AuthMode mode, Credentials c) {
@@ -325,12 +320,8 @@ public record Settings(
         if (value == null) {
             throw new InvalidSettingException(key, "is missing; set it to " + what
                     + " (in application.properties, as -D" + key + "=... or as environment variable "
-                    + environmentName(key) + ").");
+                    + KnownSettings.environmentName(key) + ").");
         }
-    }
-
-    static String environmentName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static String validUrl(String key, String text) {
@@ -345,69 +336,6 @@ public record Settings(
                     + ("orchestrator.url".equals(key)
                             ? "; use e.g. https://cloud.uipath.com/{org}/{tenant}/orchestrator_ or 'embedded'."
                             : "."));
-        }
-    }
-
-    /** Typed access to raw values, each failure naming its key. */
-    private record Reader(Function<String, Optional<String>> lookup) {
-
-        Optional<String> text(String key) {
-            return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
-        }
-
-        List<String> list(String key) {
-            List<String> values = new ArrayList<>();
-            text(key).ifPresent(v -> Arrays.stream(v.split(","))
-                    .map(String::trim).filter(s -> !s.isEmpty()).forEach(values::add));
-            return List.copyOf(values);
-        }
-
-        boolean bool(String key, boolean fallback) {
-            String v = text(key).orElse(Boolean.toString(fallback));
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            throw new InvalidSettingException(key, "is '" + v + "'; use true or false.");
-        }
-
-        int integer(String key, int fallback, int min, int max) {
-            String v = text(key).orElse(Integer.toString(fallback));
-            try {
-                int n = Integer.parseInt(v);
-                if (n < min || n > max) {
-                    throw new NumberFormatException();
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(key, "is '" + v + "'; use a whole number from " + min + " to " + max + ".");
-            }
-        }
-
-        Duration duration(String key, String fallback) {
-            String v = text(key).orElse(fallback);
-            try {
-                Duration d = parseIsoDuration(v);
-                if (d.isNegative()) {
-                    throw new DateTimeParseException("negative", v, 0);
-                }
-                return d;
-            } catch (DateTimeParseException e) {
-                throw new InvalidSettingException(key, "is '" + v
-                        + "', which is not an ISO-8601 duration; use e.g. P30D (30 days), PT12H or PT5M.");
-            }
-        }
-
-        Duration positiveDuration(String key, String fallback) {
-            Duration d = duration(key, fallback);
-            if (d.isZero()) {
-                throw new InvalidSettingException(key, "is zero; use a positive ISO-8601 duration such as PT1H.");
-            }
-            return d;
-        }
-
-        /** Accepts day-based (P30D) and time-based (PT5M) forms, and the two combined (P1DT2H). */
-        private static Duration parseIsoDuration(String v) {
-            return Duration.parse(v.toUpperCase(Locale.ROOT));
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.github.orchestratorqueueroutes.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Set;
 
+import io.github.orchestratorqueueroutes.config.InvalidSettingException;
 import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
@@ -45,6 +47,24 @@ class EmbeddedInHostContextTest {
                     .filter(PurgeCriteria::hasContent).count();
             assertThat(stillWithContent).isZero();
             assertThat(summary.counts()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aMistypedKeyFromTheHostStopsTheInstallBeforeAnyRequest() throws Exception {
+        try (OrchestratorSimulator simulator = new OrchestratorSimulator().start();
+                CamelContext host = new DefaultCamelContext()) {
+            host.getPropertiesComponent().addInitialProperty("orchestrator.url", simulator.url());
+            host.getPropertiesComponent().addInitialProperty("orchestrator.auth.token",
+                    SimulatorAccounts.PERSONAL_ACCESS_TOKEN);
+            host.getPropertiesComponent().addInitialProperty("output.dir", out.toString());
+            host.getPropertiesComponent().addInitialProperty("purge.dry-rn", "true");
+
+            assertThatThrownBy(() -> EmbeddedQueueRoutes.install(host))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("'purge.dry-rn' (initial property of the Camel context)")
+                    .hasMessageContaining("Did you mean 'purge.dry-run'?");
+            assertThat(simulator.requests()).isEmpty();
         }
     }
 }

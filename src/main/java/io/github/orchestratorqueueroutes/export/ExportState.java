@@ -1,22 +1,15 @@
 package io.github.orchestratorqueueroutes.export;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.orchestratorqueueroutes.config.InvalidSettingException;
+import io.github.orchestratorqueueroutes.state.StateDocument;
+import io.github.orchestratorqueueroutes.state.StateStore;
 
 /**
  * What the export job must remember across runs and crashes, in one small JSON file per tenant under
@@ -28,9 +21,8 @@ public class ExportState {
 
     /** Exports are kept 7 days; an older one cannot be downloaded any more. */
     static final Duration EXPORT_RETENTION = Duration.ofDays(7);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final StateStore store;
+    private final StateDocument document;
     private final int dailyBudget;
     private final Clock clock;
 
@@ -43,14 +35,14 @@ public class ExportState {
     }
 
     public ExportState(StateStore store, int dailyBudget, Clock clock) {
-        this.store = store;
+        this.document = new StateDocument(store, "export state");
         this.dailyBudget = dailyBudget;
         this.clock = clock;
     }
 
     /** The name of a tenant's state, the same in a folder and in ZooKeeper. */
     public static String nameFor(String tenant) {
-        return "export-state-" + shortHash(tenant) + ".json";
+        return StateDocument.nameFor("export-state", tenant);
     }
 
     /** Counts one export start against today's budget, or refuses when it is spent. */
@@ -127,32 +119,14 @@ public class ExportState {
     }
 
     private ObjectNode read() {
-        String json = store.read();
-        if (json == null || json.isBlank()) {
-            return JSON.createObjectNode();
-        }
-        try {
-            return (ObjectNode) JSON.readTree(json);
-        } catch (IOException | ClassCastException e) {
-            throw new InvalidSettingException("state.dir", "holds the export state " + store.describe()
-                    + ", which cannot be read (" + e.getClass().getSimpleName() + "). Fix or remove it.");
-        }
+        return document.read();
     }
 
     private void write(ObjectNode state) {
-        try {
-            store.write(JSON.writeValueAsString(state));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the export state " + store.describe(), e);
-        }
+        document.write(state);
     }
 
     static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return StateDocument.shortHash(text);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.orchestratorqueueroutes.export;
+package io.github.orchestratorqueueroutes.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +22,7 @@ public class FileStateStore implements StateStore {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the export state " + file + " (state.dir)", e);
+            throw new UncheckedIOException("Cannot read the state " + file + " (state.dir)", e);
         }
     }
 
@@ -38,7 +38,7 @@ public class FileStateStore implements StateStore {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the export state " + file + " (state.dir)", e);
+            throw new UncheckedIOException("Cannot write the state " + file + " (state.dir)", e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.github.orchestratorqueueroutes.export;
+package io.github.orchestratorqueueroutes.state;
 
 import java.nio.charset.StandardCharsets;
 
@@ -23,7 +23,7 @@ public class ZooKeeperStateStore implements StateStore {
             }
             return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the export state at ZooKeeper " + path
+            throw new IllegalStateException("Cannot read the state at ZooKeeper " + path
                     + " (cluster.zookeeper.nodes): " + e.getMessage(), e);
         }
     }
@@ -38,7 +38,7 @@ public class ZooKeeperStateStore implements StateStore {
                 client.setData().forPath(path, data);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot write the export state at ZooKeeper " + path
+            throw new IllegalStateException("Cannot write the state at ZooKeeper " + path
                     + " (cluster.zookeeper.nodes): " + e.getMessage(), e);
         }
     }

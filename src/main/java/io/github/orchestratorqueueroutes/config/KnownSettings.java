@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
@@ -78,14 +79,26 @@ public final class KnownSettings {
         return Optional.ofNullable(keysByEnvironmentName.get(name));
     }
 
-    /** The known key nearest to a mistyped one (fewest letters added, removed or changed). */
+    /**
+     * The known key nearest to a mistyped one (fewest letters added, removed or changed), in the same namespace when
+     * the key has one of the product's.
+     */
     public String closest(String key) {
-        return nearest(key.toLowerCase(Locale.ROOT), defaults.keySet());
+        String lower = key.toLowerCase(Locale.ROOT);
+        return nearest(lower, sameNamespace(lower, defaults.keySet(), k -> k.substring(0, k.indexOf('.') + 1)));
     }
 
-    /** The known environment variable nearest to a mistyped one. */
+    /** The known environment variable nearest to a mistyped one, with the same prefix when it has one of ours. */
     public String closestEnvironmentName(String name) {
-        return nearest(name.toUpperCase(Locale.ROOT), keysByEnvironmentName.keySet());
+        String upper = name.toUpperCase(Locale.ROOT);
+        return nearest(upper,
+                sameNamespace(upper, keysByEnvironmentName.keySet(), v -> v.substring(0, v.indexOf('_') + 1)));
+    }
+
+    private static Set<String> sameNamespace(String name, Set<String> candidates, Function<String, String> prefix) {
+        Set<String> same = candidates.stream().filter(c -> name.startsWith(prefix.apply(c)))
+                .collect(Collectors.toSet());
+        return same.isEmpty() ? candidates : same;
     }
 
     /** How many letters must be added, removed or changed to turn one name into the other. */

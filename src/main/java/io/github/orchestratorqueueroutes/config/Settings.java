@@ -175,6 +175,10 @@ public record Settings(
         Set<String> statuses = r.list("purge.statuses").stream()
                 .map(Settings::canonicalStatus)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (statuses.isEmpty()) {
+            throw new InvalidSettingException("purge.statuses", "names no status; leave it out for "
+                    + String.join(",", CLEARABLE_STATUSES) + ", or name a subset of them.");
+        }
 
         String outputDir = r.required("output.dir");
         Export export = new Export(

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A one-letter typo of purge.dry-run, in each place an operator sets things, stops the packaged jar with exit code 2
@@ -68,14 +70,19 @@ class MistypedSettingIT {
         assertStoppedBeforeAnyRequest(launch, "Environment variable PURGE_DRYRUN", "PURGE_DRY_RUN (purge.dry-run)");
     }
 
-    @Test
-    void theRightKeyInEachPlaceRunsTheDryRun() throws Exception {
-        Files.writeString(workingDir.resolve("application.properties"), "purge.dry-run=true\n");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"file", "system property", "environment"})
+    void theRightKeyRunsTheDryRun(String source) throws Exception {
         ProcessBuilder builder = new ProcessBuilder();
-        builder.environment().put("PURGE_DRY_RUN", "true");
         builder.environment().put("RUN_ID", "build-42");
+        List<String> options = new ArrayList<>();
+        switch (source) {
+            case "file" -> Files.writeString(workingDir.resolve("application.properties"), "purge.dry-run=true\n");
+            case "system property" -> options.add("-Dpurge.dry-run=true");
+            default -> builder.environment().put("PURGE_DRY_RUN", "true");
+        }
 
-        Launch launch = launch(builder, "-Dpurge.dry-run=true");
+        Launch launch = launch(builder, options.toArray(String[]::new));
 
         assertThat(launch.exitCode()).as(launch.output()).isZero();
         assertThat(launch.output()).containsPattern("would-clear +[1-9]").containsPattern("cleared +0");

@@ -38,6 +38,12 @@ class SettingsTest {
     }
 
     @Test
+    void aStatusListThatNamesNoStatusIsRefused() {
+        assertThatThrownBy(() -> load(Map.of("purge.statuses", " , ")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("'purge.statuses' names no status");
+    }
+
+    @Test
     void durationsAreIso8601() {
         assertThat(load(Map.of("purge.older-than", "P30D")).purgeOlderThan()).isEqualTo(Duration.ofDays(30));
         assertThat(load(Map.of("purge.older-than", "p1dt12h")).purgeOlderThan()).isEqualTo(Duration.ofHours(36));

@@ -73,15 +73,46 @@ class UnknownSettingCheckTest {
     @ValueSource(strings = {"PATH", "HOME", "JAVA_HOME", "CI", "RUN_ID", "RUN_NUMBER", "RUNNER_OS", "RUNNER_TEMP",
         "GITHUB_RUN_ID", "RUN_DISPLAY_URL", "RUN_ARTIFACTS_DISPLAY_URL", "OUTPUT_FORMAT", "STATE_FILE", "STATE",
         "CLUSTER_NAME", "CLUSTER_DOMAIN", "SCHEDULE_ID", "OBSERVE", "MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "export",
-        "purge_dry_run", "OLDPWD", "SHLVL", "_"})
+        "OLDPWD", "SHLVL", "_", "http_proxy", "no_proxy",
+        // what Kubernetes sets for neighbouring services named orchestrator, export or purge
+        "ORCHESTRATOR_SERVICE_HOST", "ORCHESTRATOR_SERVICE_PORT", "ORCHESTRATOR_SERVICE_PORT_HTTPS", "ORCHESTRATOR_PORT",
+        "ORCHESTRATOR_PORT_443_TCP", "EXPORT_PORT_443_TCP_ADDR", "PURGE_PORT_8080_TCP_PROTO"})
     void unrelatedEnvironmentVariablesPass(String variable) {
         assertThatCode(() -> check.check(Map.of(), Map.of(variable, "x"))).doesNotThrowAnyException();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"purge_dry_run", "Purge_Dry_Run", "purge.dry-run", "PURGE-DRY-RUN"})
+    void aKeySpeltInAWayCamelDoesNotReadIsRefused(String variable) {
+        assertThatThrownBy(() -> check.check(Map.of(), Map.of(variable, "true")))
+                .hasMessageContaining("Environment variable " + variable + " is not read: for purge.dry-run Camel "
+                        + "reads PURGE_DRY_RUN (or PURGE.DRY-RUN)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PURGE.DRYRUN", "purge_dryrun", "Export_Taget", "RUN.ONCEE"})
+    void aMistypedVariableInAnyCaseOrWithDotsIsRefused(String variable) {
+        assertThatThrownBy(() -> check.check(Map.of(), Map.of(variable, "true")))
+                .hasMessageContaining("Environment variable " + variable + " is not a setting")
+                .hasMessageContaining("Did you mean");
+    }
+
     @Test
-    void thisProcessEnvironmentAndSystemPropertiesPass() {
-        assertThatCode(() -> check.check(UnknownSettingCheck.sourcesOf(new DefaultCamelContext()
-                .getPropertiesComponent(), System.getProperties()), System.getenv())).doesNotThrowAnyException();
+    void whatFollowsASecretSettingsNameIsNotShown() {
+        String token = "eyJhbGciOiJSUzI1NiJ9.payload.signature";
+
+        assertThatThrownBy(() -> check.check(Map.of("orchestrator.auth.token." + token, "in application.properties"),
+                Map.of("ORCHESTRATOR_AUTH_CLIENT_SECRET_" + token, "x")))
+                .hasMessageContaining("'orchestrator.auth.token... (")
+                .hasMessageContaining("ORCHESTRATOR_AUTH_CLIENT_SECRET... (")
+                .hasMessageNotContaining("eyJ").hasMessageNotContaining("payload")
+                .satisfies(e -> assertThat(((InvalidSettingException) e).key()).doesNotContain("eyJ"));
+    }
+
+    @Test
+    void theSuggestionStaysInTheNamespaceTyped() {
+        assertThatThrownBy(() -> check.check(Map.of(), Map.of("PURGE_COLOUR", "1")))
+                .hasMessageContaining("is not a setting of this product. The closest setting is PURGE_");
     }
 
     @Test
@@ -100,6 +131,8 @@ class UnknownSettingCheckTest {
         Map<String, String> asVariables = new HashMap<>();
         keys.forEach(k -> asKeys.put(k, "in application.properties"));
         keys.forEach(k -> asVariables.put(KnownSettings.environmentName(k), "x"));
+        // Camel also reads the key in upper case with its dots and dashes, as Kubernetes allows
+        keys.forEach(k -> asVariables.put(k.toUpperCase(java.util.Locale.ROOT), "x"));
 
         assertThat(keys).hasSizeGreaterThan(40);
         assertThatCode(() -> check.check(asKeys, asVariables)).doesNotThrowAnyException();

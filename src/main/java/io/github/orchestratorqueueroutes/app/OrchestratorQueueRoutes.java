@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the product with Camel Main: {@code java -jar orchestrator-queue-routes.jar [--once]}. Without
+ * Starts the product with Camel Main: {@code java -jar orchestrator-queue-routes.jar [--once] [--full]}. Without
  * {@code --once} the jobs run every {@code schedule.period} until the process is stopped.
  * <p>
  * Exit codes: 0 all done, 1 some item or export failed, 2 configuration or start-up error.
@@ -61,13 +61,18 @@ public final class OrchestratorQueueRoutes {
         for (String arg : args) {
             if (arg.equals("--once")) {
                 fixed.setProperty("run.once", "true");
+            } else if (arg.equals("--full")) {
+                fixed.setProperty("run.full", "true");
             } else if (arg.equals("--help") || arg.equals("-h")) {
-                System.out.println("Usage: java [-Dkey=value ...] -jar orchestrator-queue-routes.jar [--once]");
+                System.out.println("Usage: java [-Dkey=value ...] -jar orchestrator-queue-routes.jar [--once] "
+                        + "[--full]");
+                System.out.println("  --once  run the enabled jobs once and exit (run.once)");
+                System.out.println("  --full  purge passes list every finished item, whatever the marks say (run.full)");
                 System.out.println("Settings: application.properties in the working directory; see README.md.");
                 return RunJournal.EXIT_OK;
             } else {
                 LOG.error("Unknown argument '{}'. Usage: java [-Dkey=value ...] -jar orchestrator-queue-routes.jar "
-                        + "[--once]", arg);
+                        + "[--once] [--full]", arg);
                 return RunJournal.EXIT_CONFIGURATION;
             }
         }

@@ -14,6 +14,8 @@ import io.github.orchestratorqueueroutes.config.Settings.Credentials;
 import io.github.orchestratorqueueroutes.config.UnknownSettingCheck;
 import io.github.orchestratorqueueroutes.export.ExportDownload;
 import io.github.orchestratorqueueroutes.state.FileStateStore;
+import io.github.orchestratorqueueroutes.state.MemoryStateStore;
+import io.github.orchestratorqueueroutes.state.StateDocument;
 import io.github.orchestratorqueueroutes.state.StateStore;
 import io.github.orchestratorqueueroutes.state.ZooKeeperStateStore;
 import io.github.orchestratorqueueroutes.export.ExportState;
@@ -28,6 +30,8 @@ import io.github.orchestratorqueueroutes.odata.OrchestratorCaller;
 import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorReply;
+import io.github.orchestratorqueueroutes.odata.ServerClock;
+import io.github.orchestratorqueueroutes.purge.PurgeMarks;
 import io.github.orchestratorqueueroutes.purge.PurgeSteps;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
 import io.github.orchestratorqueueroutes.retry.OrchestratorHealth;
@@ -136,7 +140,8 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 clock);
         registry.bind("orchestratorHealth", health);
         registry.bind("orchestratorCall", call);
-        registry.bind("orchestratorReply", new OrchestratorReply(listBudget, clock, metrics));
+        ServerClock serverClock = new ServerClock(clock);
+        registry.bind("orchestratorReply", new OrchestratorReply(listBudget, clock, metrics, serverClock));
         registry.bind("orchestratorRetries", retries);
         registry.bind("orchestratorRetryDelay", retries.delayStep());
         registry.bind("orchestratorRetryPreparation", retries.preparationStep(call));
@@ -149,22 +154,21 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         registry.bind("runRequests", new io.github.orchestratorqueueroutes.run.RunRequests(
                 Path.of(settings.requestsDir()), journal));
         registry.bind("runPlan", new io.github.orchestratorqueueroutes.run.RunPlan(settings, journal));
+        CuratorFramework zookeeper = settings.cluster().zookeeper()
+                ? zookeeperClient(context, settings.cluster().zookeeperNodes()) : null;
+        if (zookeeper == null && (settings.export().enabled() || settings.purgeEnabled())) {
+            requireWritableFolder("state.dir", Path.of(settings.stateDir()));
+        }
         ExecutorService purgeListing = new RunIdCarryingExecutor(context.getExecutorServiceManager()
                 .newSingleThreadExecutor(this, "purge-listing"));
+        StateStore marksStore = settings.embedded() ? new MemoryStateStore()
+                : stateStore(settings, zookeeper, StateDocument.nameFor("purge-marks", settings.orchestratorUrl()));
+        PurgeMarks marks = new PurgeMarks(new StateDocument(marksStore, "purge marks"),
+                settings.purgeOverlap(), settings.purgeFullSweepEvery(), serverClock);
         registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal,
-                new OrchestratorCaller(context), purgeListing, shutdownGuard, clock));
-        StateStore stateStore;
-        if (settings.cluster().zookeeper()) {
-            stateStore = new ZooKeeperStateStore(zookeeperClient(context, settings.cluster().zookeeperNodes()),
-                    ZOOKEEPER_BASE + "/state/" + ExportState.nameFor(settings.orchestratorUrl()));
-        } else {
-            if (settings.export().enabled()) {
-                requireWritableFolder("state.dir", Path.of(settings.stateDir()));
-            }
-            stateStore = new FileStateStore(Path.of(settings.stateDir()).resolve(
-                    ExportState.nameFor(settings.orchestratorUrl())));
-        }
-        ExportState exportState = new ExportState(stateStore, settings.export().dailyBudget(), clock);
+                new OrchestratorCaller(context), purgeListing, shutdownGuard, marks, serverClock));
+        ExportState exportState = new ExportState(stateStore(settings, zookeeper,
+                ExportState.nameFor(settings.orchestratorUrl())), settings.export().dailyBudget(), clock);
         metrics.exportBudget(exportState::startsLeftToday);
         ExportSteps exportSteps = new ExportSteps(settings.export(), queues, exportState,
                 journal, ExportTarget.forPeople(settings.export().target()), clock);
@@ -183,6 +187,12 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 .newFixedThreadPool(this, "export", settings.export().concurrency())));
         registry.bind("purgeExecutor", new RunIdCarryingExecutor(context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "purge", settings.purgeConcurrency())));
+    }
+
+    /** A state document of the tenant: in ZooKeeper when the cluster is elected there, else under state.dir. */
+    private static StateStore stateStore(Settings settings, CuratorFramework zookeeper, String name) {
+        return zookeeper != null ? new ZooKeeperStateStore(zookeeper, ZOOKEEPER_BASE + "/state/" + name)
+                : new FileStateStore(Path.of(settings.stateDir()).resolve(name));
     }
 
     /** The host's Micrometer registry when it has one (an ESB with metrics), else a Prometheus registry of ours. */

@@ -27,11 +27,13 @@ public class OrchestratorReply {
     private final ListCallBudget listBudget;
     private final Clock clock;
     private final RunMetrics metrics;
+    private final ServerClock serverClock;
 
-    public OrchestratorReply(ListCallBudget listBudget, Clock clock, RunMetrics metrics) {
+    public OrchestratorReply(ListCallBudget listBudget, Clock clock, RunMetrics metrics, ServerClock serverClock) {
         this.listBudget = listBudget;
         this.clock = clock;
         this.metrics = metrics;
+        this.serverClock = serverClock;
     }
 
     public void read(Exchange exchange) {
@@ -42,6 +44,7 @@ public class OrchestratorReply {
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
         String retryAfterHeader = message.getHeader("Retry-After", String.class);
         listBudget.observe(request, message.getHeader("X-RateLimit-Remaining", String.class));
+        serverClock.observe(message.getHeader("Date", String.class));
         String text = message.getBody(String.class);
         message.getHeaders().clear();
         text = text == null ? "" : text.trim();

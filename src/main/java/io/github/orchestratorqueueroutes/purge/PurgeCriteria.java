@@ -56,13 +56,16 @@ public final class PurgeCriteria {
      * @param queueIds the selected queues' ids, or null for every queue
      */
     public String listFilter(Collection<Long> queueIds, Instant cutoff) {
-        return listFilter(queueIds, cutoff, java.util.Map.of());
+        return listFilter(queueIds, cutoff, java.util.Map.of(), null);
     }
 
     /**
      * @param highestIds for archive-then-purge: per queue, the highest item Id the archive covers
+     * @param since      for an incremental pass: only items that finished (or, never processed, were created) at or
+     *                   after this; null lists every finished item
      */
-    public String listFilter(Collection<Long> queueIds, Instant cutoff, java.util.Map<Long, Long> highestIds) {
+    public String listFilter(Collection<Long> queueIds, Instant cutoff, java.util.Map<Long, Long> highestIds,
+            Instant since) {
         StringBuilder filter = new StringBuilder("(")
                 .append(statuses.stream().sorted().map(s -> "Status eq '" + s + "'").collect(Collectors.joining(" or ")))
                 .append(')');
@@ -76,6 +79,11 @@ public final class PurgeCriteria {
         }
         if (exportFilter != null) {
             filter.append(" and (").append(exportFilter).append(')');
+        }
+        if (since != null) {
+            String at = since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            filter.append(" and (EndProcessing ge ").append(at)
+                    .append(" or (EndProcessing eq null and CreationTime ge ").append(at).append("))");
         }
         if (cutoff != null) {
             String at = cutoff.toString();

@@ -1,6 +1,5 @@
 package io.github.orchestratorqueueroutes.purge;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Iterator;
@@ -9,12 +8,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCaller;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import io.github.orchestratorqueueroutes.odata.ServerClock;
 import io.github.orchestratorqueueroutes.export.ExportFailedException;
 import io.github.orchestratorqueueroutes.run.ArchiveScope;
 import io.github.orchestratorqueueroutes.run.AuditAction;
@@ -22,6 +23,7 @@ import io.github.orchestratorqueueroutes.run.AuditEntry;
 import io.github.orchestratorqueueroutes.run.FailureReason;
 import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
+import io.github.orchestratorqueueroutes.run.RunOptions;
 import io.github.orchestratorqueueroutes.run.RunPlan;
 import io.github.orchestratorqueueroutes.run.ShutdownGuard;
 import org.apache.camel.Exchange;
@@ -40,6 +42,9 @@ public class PurgeSteps {
     public static final String LISTED_VERDICT = "listedVerdict";
     public static final String FRESH_VERDICT = "freshVerdict";
     public static final String LISTED_ROWS = "purgeListedRows";
+    public static final String PASS = "purgePass";
+    /** Items of the folder's pass that failed; the split's item exchanges share the one counter. */
+    public static final String FAILED_ITEMS = "purgeFailedItems";
 
     private static final Logger LOG = LoggerFactory.getLogger(PurgeSteps.class);
 
@@ -49,20 +54,25 @@ public class PurgeSteps {
     private final OrchestratorCaller orchestrator;
     private final Executor listing;
     private final ShutdownGuard shutdownGuard;
-    private final Clock clock;
+    private final PurgeMarks marks;
+    private final ServerClock serverClock;
     /** Ids of items of queues linked to several folders: only those can be listed twice in one run. */
     private final Set<Long> sharedItemsSeen = ConcurrentHashMap.newKeySet();
 
-    /** @param listing where the item list calls run, beside the items being worked on */
+    /**
+     * @param listing     where the item list calls run, beside the items being worked on
+     * @param serverClock Orchestrator's time, for the age cutoff and the marks
+     */
     public PurgeSteps(int pageSize, QueueDirectory queues, RunJournal journal, OrchestratorCaller orchestrator,
-            Executor listing, ShutdownGuard shutdownGuard, Clock clock) {
+            Executor listing, ShutdownGuard shutdownGuard, PurgeMarks marks, ServerClock serverClock) {
         this.pageSize = pageSize;
         this.queues = queues;
         this.journal = journal;
         this.orchestrator = orchestrator;
         this.listing = listing;
         this.shutdownGuard = shutdownGuard;
-        this.clock = clock;
+        this.marks = marks;
+        this.serverClock = serverClock;
     }
 
     public void beginRun(Exchange exchange) {
@@ -71,7 +81,11 @@ public class PurgeSteps {
             throw new ExportFailedException("Nothing was purged: archive-then-purge clears only what was archived, and "
                     + "the " + archive.failure() + " did not complete.");
         }
-        Instant cutoff = RunPlan.options(exchange).criteria().cutoff(clock.instant());
+        if (!serverClock.known()) {
+            LOG.warn("Orchestrator's answers carry no Date header: purge marks cannot be set in the server's time, so "
+                    + "every pass of this run lists every finished item (see README \"When runs happen\").");
+        }
+        Instant cutoff = RunPlan.options(exchange).criteria().cutoff(serverClock.instant());
         if (cutoff != null) {
             exchange.setVariable(CUTOFF, cutoff);
         }
@@ -105,8 +119,12 @@ public class PurgeSteps {
             exchange.removeVariable(LISTED_ROWS);
             return;
         }
+        PurgeMarks.Pass pass = archive == null ? plannedPass(exchange, folder) : null;
+        exchange.setVariable(PASS, pass);
+        exchange.setVariable(FAILED_ITEMS, new AtomicInteger());
         KeysetPaging.Cursor cursor = new KeysetPaging.Cursor("odata/QueueItems",
-                criteria.listFilter(selected, cutoff(exchange), highestIds), folder.id(), pageSize, "GET QueueItems");
+                criteria.listFilter(selected, cutoff(exchange), highestIds, pass == null ? null : pass.since()),
+                folder.id(), pageSize, "GET QueueItems");
         // the list calls copy this, not the folder's exchange, which the split works on meanwhile
         Exchange call = exchange.copy();
         // set here, not when the split asks for the rows: the split restores the variables it found when it began
@@ -123,6 +141,32 @@ public class PurgeSteps {
     public Iterator<JsonNode> listedItems(Exchange exchange) {
         KeysetPaging.Rows rows = exchange.getVariable(LISTED_ROWS, KeysetPaging.Rows.class);
         return rows == null ? Collections.emptyIterator() : rows;
+    }
+
+    /** Archive-then-purge lists what the archive covers, whatever the marks say, and sets none. */
+    private PurgeMarks.Pass plannedPass(Exchange exchange, FolderRef folder) {
+        RunOptions options = RunPlan.options(exchange);
+        PurgeMarks.Pass pass = marks.plan(folder.id(), options.selection(), options.fullSweep(), serverClock.known());
+        if (pass.full()) {
+            LOG.info("purge {} ({}): full sweep, every finished item is listed: {}", folder.path(), folder.id(),
+                    pass.why());
+        } else {
+            LOG.info("purge {} ({}): items that finished since {} (the mark minus purge.overlap)", folder.path(),
+                    folder.id(), pass.since());
+        }
+        return pass;
+    }
+
+    /**
+     * After the folder's items, once nothing failed or stops the run: the selection is worked up to the pass's
+     * start. A dry run changes nothing and moves no mark.
+     */
+    public void endFolder(Exchange exchange) {
+        PurgeMarks.Pass pass = exchange.getVariable(PASS, PurgeMarks.Pass.class);
+        AtomicInteger failed = exchange.getVariable(FAILED_ITEMS, AtomicInteger.class);
+        if (pass != null && failed.get() == 0 && !RunPlan.options(exchange).dryRun()) {
+            marks.passSucceeded(pass);
+        }
     }
 
     /** After the split over {@link #listedItems}: a page that could not be read fails the folder now. */
@@ -230,6 +274,10 @@ public class PurgeSteps {
             // the item is left for the next run; the run stops once the items in flight are done
             journal.stopRun(failure);
             return;
+        }
+        AtomicInteger failed = exchange.getVariable(FAILED_ITEMS, AtomicInteger.class);
+        if (failed != null) {
+            failed.incrementAndGet();
         }
         String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
         LOG.warn("Item {} failed: {}", item(exchange).itemId(), reason);

@@ -2,15 +2,25 @@ package io.github.orchestratorqueueroutes.run;
 
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
 
 /**
- * What one run does ({@code archive} is set only for archive-then-purge): the settings, or a file request's overrides of them. Lives in exchange variable
- * {@value #VARIABLE} for the length of the run.
+ * What one run does ({@code archive} is set only for archive-then-purge): the settings, or a file request's overrides
+ * of them. Lives in exchange variable {@value #VARIABLE} for the length of the run.
+ *
+ * @param fullSweep the purge lists every finished item, whatever the marks say
  */
 public record RunOptions(boolean export, boolean purge, List<String> folders, Set<String> purgeQueues,
-        Set<String> exportQueues, PurgeCriteria criteria, boolean dryRun, ArchiveScope archive) {
+        Set<String> exportQueues, PurgeCriteria criteria, boolean dryRun, ArchiveScope archive, boolean fullSweep) {
 
     public static final String VARIABLE = "runOptions";
+
+    /** What the purge selects, the same text for the same statuses, queues and age: the purge marks' key. */
+    public String selection() {
+        return "statuses=" + String.join(",", criteria.statuses()) + "; queues="
+                + (purgeQueues.isEmpty() ? "*" : String.join(",", new TreeSet<>(purgeQueues)))
+                + "; older-than=" + criteria.olderThan();
+    }
 }

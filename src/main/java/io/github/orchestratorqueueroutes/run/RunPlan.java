@@ -49,7 +49,8 @@ public class RunPlan {
             jobs.add((o.archive() != null ? "purge of what was archived" : "purge") + (o.dryRun() ? " (dry run)" : "")
                     + " of " + String.join(",", o.criteria().statuses()) + " items"
                     + (o.criteria().olderThan().isZero() ? "" : " older than " + o.criteria().olderThan())
-                    + (o.purgeQueues().isEmpty() ? "" : " in queues " + o.purgeQueues()));
+                    + (o.purgeQueues().isEmpty() ? "" : " in queues " + o.purgeQueues())
+                    + (o.fullSweep() && o.archive() == null ? " (full sweep)" : ""));
         }
         return (jobs.isEmpty() ? "no job enabled" : String.join(", then ", jobs))
                 + (o.folders().isEmpty() ? ", every folder" : ", folders " + o.folders());
@@ -59,7 +60,8 @@ public class RunPlan {
         if (request == null) {
             return new RunOptions(settings.export().enabled(), settings.purgeEnabled(), settings.folders(),
                     settings.purgeQueues(), settings.export().queues(),
-                    new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()), settings.purgeDryRun(), null);
+                    new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()), settings.purgeDryRun(), null,
+                    settings.runFull());
         }
         boolean archiveThenPurge = "archive-then-purge".equals(request.job());
         boolean export = request.job() == null ? settings.export().enabled()
@@ -75,7 +77,8 @@ public class RunPlan {
                 queues == null ? settings.export().queues() : queues,
                 new PurgeCriteria(statuses, olderThan, archiveThenPurge ? settings.export().filter() : null),
                 request.dryRun() == null ? settings.purgeDryRun() : request.dryRun(),
-                archiveThenPurge ? new ArchiveScope() : null);
+                archiveThenPurge ? new ArchiveScope() : null,
+                request.full() == null ? settings.runFull() : request.full());
     }
 
     private static String canonical(String status) {

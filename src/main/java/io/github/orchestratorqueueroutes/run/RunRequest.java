@@ -21,7 +21,8 @@ public record RunRequest(
         @JsonProperty("queues") List<String> queues,
         @JsonProperty("statuses") List<String> statuses,
         @JsonProperty("olderThan") String olderThan,
-        @JsonProperty("dryRun") Boolean dryRun) {
+        @JsonProperty("dryRun") Boolean dryRun,
+        @JsonProperty("full") Boolean full) {
 
     public static final String VARIABLE = "runRequest";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -42,7 +43,7 @@ public record RunRequest(
             request = JSON.readValue(json, RunRequest.class);
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidRequestException("Unknown field '" + e.getPropertyName() + "'; a request may hold job, "
-                    + "folders, queues, statuses, olderThan and dryRun.");
+                    + "folders, queues, statuses, olderThan, dryRun and full.");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidRequestException("Not a JSON request object: " + firstLine(e.getOriginalMessage()));
         }

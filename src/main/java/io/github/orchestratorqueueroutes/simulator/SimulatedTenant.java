@@ -335,4 +335,30 @@ public final class SimulatedTenant {
     public synchronized void setStatus(long itemId, String status) {
         items.get(itemId).put("Status", status);
     }
+
+    /**
+     * Adds an item to a queue as a robot leaves it: in {@code status}, with content, finished (EndProcessing) at
+     * {@code endProcessing} (null for an item never processed, such as a New item a user deleted). Its Id is above
+     * every other, as Orchestrator numbers new items.
+     *
+     * @return the new item's Id
+     */
+    public synchronized long addItem(long queueId, String status, Instant endProcessing) {
+        Queue queue = queues.get(queueId);
+        long id = items.lastKey() + 1;
+        ObjectNode item = generatedItem(id, queue, STATUSES.indexOf(status), new Random(id));
+        Instant created = endProcessing == null ? Instant.now().minus(Duration.ofDays(1))
+                : endProcessing.minus(Duration.ofMinutes(3));
+        item.put("CreationTime", iso(created));
+        putNullable(item, "StartProcessing", endProcessing == null ? null : iso(created.plusSeconds(60)));
+        putNullable(item, "EndProcessing", endProcessing == null ? null : iso(endProcessing));
+        setContent(item, realisticContent(queue, new Random(id)));
+        items.put(id, item);
+        return id;
+    }
+
+    /** Sets an item's EndProcessing, as the server stamps it (null: the item never finished processing). */
+    public synchronized void setEndProcessing(long itemId, Instant endProcessing) {
+        putNullable(items.get(itemId), "EndProcessing", endProcessing == null ? null : iso(endProcessing));
+    }
 }

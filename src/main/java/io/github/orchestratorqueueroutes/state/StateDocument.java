@@ -43,10 +43,15 @@ public final class StateDocument {
         try {
             return (ObjectNode) JSON.readTree(json);
         } catch (IOException | ClassCastException e) {
-            throw new InvalidSettingException("state.dir", "holds the " + what + " " + store.describe()
-                    + ", which cannot be read (" + e.getClass().getSimpleName() + "). Restore it from a backup, or "
-                    + "remove it to start afresh (see README \"When runs happen\").");
+            throw unreadable(e.getClass().getSimpleName());
         }
+    }
+
+    /** For a document whose JSON parses but holds a value that does not. */
+    public InvalidSettingException unreadable(String why) {
+        return new InvalidSettingException("state.dir", "holds the " + what + " " + store.describe()
+                + ", which cannot be read (" + why + "). Restore it from a backup, or remove it to start afresh "
+                + "(see README \"When runs happen\").");
     }
 
     public void write(ObjectNode document) {

@@ -14,11 +14,12 @@ class RunRequestTest {
     @Test
     void fullRequestIsRead() {
         RunRequest request = RunRequest.parse("{\"job\":\"purge\",\"folders\":[\"Shared\"],\"queues\":[\"Q\"],"
-                + "\"statuses\":[\"successful\"],\"olderThan\":\"P30D\",\"dryRun\":true}");
+                + "\"statuses\":[\"successful\"],\"olderThan\":\"P30D\",\"dryRun\":true,\"full\":true}");
 
         assertThat(request.job()).isEqualTo("purge");
         assertThat(request.folders()).isEqualTo(List.of("Shared"));
         assertThat(request.dryRun()).isTrue();
+        assertThat(request.full()).isTrue();
         assertThat(RunRequest.parse("{}").job()).isNull();
     }
 

@@ -97,8 +97,9 @@ public final class ProductRun implements AutoCloseable {
         return copy;
     }
 
-    public Result runOnce() {
-        return run(false);
+    /** Runs {@code --once}, with these command-line arguments besides. */
+    public Result runOnce(String... arguments) {
+        return run(false, arguments);
     }
 
     /** Runs with every logger at DEBUG, for secret-hygiene checks. */
@@ -106,13 +107,16 @@ public final class ProductRun implements AutoCloseable {
         return run(true);
     }
 
-    private Result run(boolean debug) {
+    private Result run(boolean debug, String... arguments) {
+        String[] args = new String[arguments.length + 1];
+        args[0] = "--once";
+        System.arraycopy(arguments, 0, args, 1, arguments.length);
         simulator.clearRequests();
         List<Path> summariesBefore = files(outputDir.resolve("runs"));
         int exitCode;
         String logs;
         try (LogCapture capture = new LogCapture(debug)) {
-            exitCode = OrchestratorQueueRoutes.run(new String[] {"--once"}, settings());
+            exitCode = OrchestratorQueueRoutes.run(args, settings());
             logs = capture.text();
         }
         List<Path> newSummaries = new ArrayList<>(files(outputDir.resolve("runs")));

@@ -167,11 +167,12 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 settings.purgeOverlap(), settings.purgeFullSweepEvery(), serverClock);
         registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal,
                 new OrchestratorCaller(context), purgeListing, shutdownGuard, marks, serverClock));
-        ExportState exportState = new ExportState(stateStore(settings, zookeeper,
-                ExportState.nameFor(settings.orchestratorUrl())), settings.export().dailyBudget(), clock);
+        ExportState exportState = new ExportState(settings.embedded() ? new MemoryStateStore()
+                : stateStore(settings, zookeeper, ExportState.nameFor(settings.orchestratorUrl())),
+                settings.export().dailyBudget(), serverClock);
         metrics.exportBudget(exportState::startsLeftToday);
         ExportSteps exportSteps = new ExportSteps(settings.export(), queues, exportState,
-                journal, ExportTarget.forPeople(settings.export().target()), clock);
+                journal, ExportTarget.forPeople(settings.export().target()), clock, serverClock, settings.purgeOverlap());
         registry.bind("exportSteps", exportSteps);
         registry.bind("exportDownload", new ExportDownload(tokens, exportSteps));
         // readiness for /observe/health (Camel's health registry picks up checks bound here)

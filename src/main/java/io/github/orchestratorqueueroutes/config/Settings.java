@@ -76,7 +76,9 @@ public record Settings(
             Duration pollTimeout,
             int dailyBudget,
             boolean checksumFile,
-            int concurrency) {
+            int concurrency,
+            boolean snapshot,
+            Duration every) {
     }
 
     public static final String EMBEDDED = "embedded";
@@ -195,7 +197,9 @@ public record Settings(
                 r.positiveDuration("export.poll.timeout"),
                 r.integer("export.daily-budget", 0, 100_000),
                 r.bool("export.sha256-file"),
-                r.integer("export.concurrency", 1, 16));
+                r.integer("export.concurrency", 1, 16),
+                exportMode(r.required("export.mode")),
+                r.duration("export.every"));
         if (export.pollMaxInterval().compareTo(export.pollInterval()) < 0) {
             throw new InvalidSettingException("export.poll.max-interval", "is shorter than export.poll.interval; "
                     + "the poll interval doubles from export.poll.interval up to this.");
@@ -251,7 +255,8 @@ public record Settings(
     }
 
     /** Tokens {@code export.file-name} may use. */
-    public static final List<String> FILE_NAME_TOKENS = List.of("${queue}", "${folder}", "${exportId}", "${timestamp}");
+    public static final List<String> FILE_NAME_TOKENS =
+            List.of("${queue}", "${folder}", "${exportId}", "${timestamp}", "${from}", "${to}");
 
     private static String defaultNodeId() {
         String host;
@@ -278,6 +283,16 @@ public record Settings(
                     + "URI; use e.g. file:/data/exports or sftp://user@host:22/exports?privateKeyFile=/keys/id_rsa.");
         }
         return target;
+    }
+
+    /** True for snapshot, false for the recurring archive of windows. */
+    private static boolean exportMode(String mode) {
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "window" -> false;
+            case "snapshot" -> true;
+            default -> throw new InvalidSettingException("export.mode", "is '" + mode + "'; use window (each export "
+                    + "holds what finished since the previous one) or snapshot (each export holds the whole queue).");
+        };
     }
 
     private static String exportFileName(String pattern) {

@@ -24,6 +24,8 @@ public final class ExportJob {
     DeliveredStream delivered;
     /** For archive-then-purge: the highest item Id of the queue just before the export started. */
     Long highestItemId;
+    /** The items it covers in a recurring archive; null for a whole-queue snapshot. */
+    ExportWindow window;
 
     ExportJob(FolderRef folder, QueueDirectory.Queue queue, String stateKey) {
         this.folder = folder;

@@ -30,8 +30,9 @@ public class ExportState {
      * An export that was started and not yet delivered.
      *
      * @param highestItemId for archive-then-purge: the queue's highest item Id just before the start, else null
+     * @param window        the items it covers in a recurring archive; null for a whole-queue snapshot
      */
-    public record InFlight(long exportId, Instant requestedAt, Long highestItemId) {
+    public record InFlight(long exportId, Instant requestedAt, Long highestItemId, ExportWindow window) {
     }
 
     public ExportState(StateStore store, int dailyBudget, Clock clock) {
@@ -83,6 +84,10 @@ public class ExportState {
         if (export.highestItemId() != null) {
             entry.put("highestItemId", export.highestItemId());
         }
+        if (export.window() != null) {
+            entry.put("windowFrom", export.window().from() == null ? null : export.window().from().toString());
+            entry.put("windowTo", export.window().to().toString());
+        }
         write(state);
     }
 
@@ -92,8 +97,10 @@ public class ExportState {
         if (entry.isMissingNode()) {
             return Optional.empty();
         }
-        InFlight export = new InFlight(entry.path("exportId").asLong(), Instant.parse(entry.path("requestedAt").asText()),
-                entry.has("highestItemId") ? entry.get("highestItemId").asLong() : null);
+        InFlight export = new InFlight(entry.path("exportId").asLong(), instant(entry.get("requestedAt")),
+                entry.has("highestItemId") ? entry.get("highestItemId").asLong() : null,
+                entry.hasNonNull("windowTo") ? new ExportWindow(instant(entry.get("windowFrom")),
+                        instant(entry.get("windowTo"))) : null);
         if (export.requestedAt().isBefore(clock.instant().minus(EXPORT_RETENTION))) {
             done(key);
             return Optional.empty();
@@ -101,10 +108,44 @@ public class ExportState {
         return Optional.of(export);
     }
 
+    /** The export is no longer in flight: failed for good, or too old to download. */
     public synchronized void done(String key) {
         ObjectNode state = read();
         state.with("inFlight").remove(key);
         write(state);
+    }
+
+    /**
+     * The export was delivered: it is no longer in flight and, in a recurring archive, the queue's next window starts
+     * where this one ended. One write, so a crash cannot leave the window moved and the export still in flight.
+     */
+    public synchronized void delivered(String key, ExportWindow window) {
+        ObjectNode state = read();
+        state.with("inFlight").remove(key);
+        ObjectNode archive = state.with("archive").with(key);
+        archive.put("deliveredAt", clock.instant().toString());
+        if (window != null) {
+            archive.put("archivedUpTo", window.to().toString());
+        }
+        write(state);
+    }
+
+    /** Where the queue's next window starts: the end of its last delivered one; empty before the first. */
+    public synchronized Optional<Instant> archivedUpTo(String key) {
+        return Optional.ofNullable(instant(read().path("archive").path(key).get("archivedUpTo")));
+    }
+
+    /** When the queue's last export was delivered, in Orchestrator's time; empty before the first. */
+    public synchronized Optional<Instant> lastDelivered(String key) {
+        return Optional.ofNullable(instant(read().path("archive").path(key).get("deliveredAt")));
+    }
+
+    private Instant instant(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return node == null || node.isNull() ? null : Instant.parse(node.asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw document.unreadable("'" + node.asText() + "' is not a time");
+        }
     }
 
     private ObjectNode today(ObjectNode state) {

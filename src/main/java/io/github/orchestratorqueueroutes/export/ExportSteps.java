@@ -6,15 +6,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.config.Settings;
 import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import io.github.orchestratorqueueroutes.odata.ServerClock;
+import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
 import io.github.orchestratorqueueroutes.run.ArchiveScope;
 import io.github.orchestratorqueueroutes.run.AuditAction;
@@ -23,6 +27,7 @@ import io.github.orchestratorqueueroutes.run.FailureReason;
 import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.run.RunPlan;
+import io.github.orchestratorqueueroutes.run.RunRequest;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +40,8 @@ public class ExportSteps {
 
     public static final String RESUMED = "exportResumed";
     public static final String POLLING = "exportPolling";
+    /** Archive-then-purge of a whole-queue snapshot: note the queue's newest item before the export starts. */
+    public static final String NOTE_NEWEST = "exportNotesNewestItem";
     private static final Logger LOG = LoggerFactory.getLogger(ExportSteps.class);
     private static final DateTimeFormatter FILE_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -45,16 +52,28 @@ public class ExportSteps {
     private final RunJournal journal;
     private final String targetForPeople;
     private final Clock clock;
+    private final ServerClock serverClock;
+    private final Duration overlap;
     private final List<PlannedExport> plan = new java.util.ArrayList<>();
+    /** Where this run's windows end (the run's start in Orchestrator's time minus the overlap); null: snapshots. */
+    private Instant windowsEnd;
+    private boolean requested;
 
+    /**
+     * @param clock       for poll deadlines
+     * @param serverClock Orchestrator's time, for the windows and the export.every check
+     * @param overlap     how long before the run's start a window ends, so items committed late are in the next
+     */
     public ExportSteps(Settings.Export settings, QueueDirectory queues, ExportState state,
-            RunJournal journal, String targetForPeople, Clock clock) {
+            RunJournal journal, String targetForPeople, Clock clock, ServerClock serverClock, Duration overlap) {
         this.settings = settings;
         this.queues = queues;
         this.state = state;
         this.journal = journal;
         this.targetForPeople = targetForPeople;
         this.clock = clock;
+        this.serverClock = serverClock;
+        this.overlap = overlap;
     }
 
     public void beginFolder(Exchange exchange) {
@@ -62,11 +81,21 @@ public class ExportSteps {
     }
 
     /** A queue to export, in the first folder the run found it in. */
-    public record PlannedExport(FolderRef folder, QueueDirectory.Queue queue) {
+    public record PlannedExport(FolderRef folder, QueueDirectory.Queue queue, String stateKey) {
     }
 
     public synchronized void beginRun(Exchange exchange) {
         plan.clear();
+        requested = exchange.getVariable(RunRequest.VARIABLE) != null;
+        windowsEnd = null;
+        if (!settings.snapshot()) {
+            if (serverClock.known()) {
+                windowsEnd = serverClock.instant().minus(overlap).truncatedTo(ChronoUnit.SECONDS);
+            } else {
+                LOG.warn("Orchestrator's answers carry no Date header: this run exports whole queues (snapshots); the "
+                        + "archive's windows go on with the next run that learns the server's time.");
+            }
+        }
     }
 
     /**
@@ -78,7 +107,8 @@ public class ExportSteps {
         List<Long> ids = queues.idsOf(folder.id(), RunPlan.options(exchange).exportQueues());
         for (long id : ids) {
             if (plan.stream().noneMatch(p -> p.queue().id() == id)) {
-                plan.add(new PlannedExport(folder, queues.find(folder.id(), id)));
+                plan.add(new PlannedExport(folder, queues.find(folder.id(), id), folder.id() + "/" + id + "/"
+                        + ExportState.shortHash(String.valueOf(settings.filter()))));
             }
         }
     }
@@ -91,25 +121,54 @@ public class ExportSteps {
                         + "(it is case-sensitive) and orchestrator.folders", name);
             }
         }
-        exchange.getMessage().setBody(List.copyOf(plan));
+        exchange.getMessage().setBody(plan.stream().filter(this::due).toList());
+    }
+
+    /**
+     * An export in flight is resumed; otherwise a queue is exported when export.every has passed since its last
+     * delivered export (a request file's run exports at once) and its window can hold anything.
+     */
+    private boolean due(PlannedExport planned) {
+        String what = "Export of queue '" + planned.queue().name() + "' in folder " + planned.folder().path();
+        if (state.inFlight(planned.stateKey()).isPresent()) {
+            return true;
+        }
+        Optional<Instant> last = state.lastDelivered(planned.stateKey());
+        if (!requested && last.isPresent() && !settings.every().isZero()
+                && last.get().plus(settings.every()).isAfter(serverClock.instant())) {
+            LOG.info("{} is not due: the last one was delivered {} (export.every={})", what, last.get(),
+                    settings.every());
+            return false;
+        }
+        if (windowsEnd != null && window(planned.stateKey()).empty()) {
+            LOG.info("{} is skipped: nothing can have finished since the last one", what);
+            return false;
+        }
+        return true;
+    }
+
+    private ExportWindow window(String stateKey) {
+        return new ExportWindow(state.archivedUpTo(stateKey).orElse(null), windowsEnd);
     }
 
     /** Starts work on one queue; resumes an export a previous run started and did not deliver. */
     public void beginQueue(Exchange exchange) {
         PlannedExport planned = exchange.getMessage().getBody(PlannedExport.class);
-        FolderRef folder = planned.folder();
-        QueueDirectory.Queue queue = planned.queue();
-        String key = folder.id() + "/" + queue.id() + "/" + ExportState.shortHash(String.valueOf(settings.filter()));
-        ExportJob job = new ExportJob(folder, queue, key);
+        ExportJob job = new ExportJob(planned.folder(), planned.queue(), planned.stateKey());
         exchange.setVariable(ExportJob.VARIABLE, job);
-        var previous = state.inFlight(key);
+        var previous = state.inFlight(job.stateKey);
         previous.ifPresent(p -> {
             job.exportId = p.exportId();
             job.requestedAt = p.requestedAt();
             job.highestItemId = p.highestItemId();
+            job.window = p.window();
             LOG.info("Resuming {} requested at {} by an earlier run", job.describe(), p.requestedAt());
         });
+        if (previous.isEmpty() && windowsEnd != null) {
+            job.window = window(job.stateKey);
+        }
         exchange.setVariable(RESUMED, previous.isPresent());
+        exchange.setVariable(NOTE_NEWEST, RunPlan.options(exchange).archive() != null && job.window == null);
         job.pollDelay = settings.pollInterval();
         job.pollDeadline = clock.instant().plus(settings.pollTimeout());
         exchange.setVariable(POLLING, true);
@@ -135,9 +194,14 @@ public class ExportSteps {
         ExportJob job = job(exchange);
         state.reserveStart();
         Map<String, String> query = new LinkedHashMap<>();
-        String byQueue = "(QueueDefinitionId eq " + job.queue.id() + ")";
-        query.put("$filter", settings.filter() == null ? "(" + byQueue + ")"
-                : "(" + byQueue + ") and (" + settings.filter() + ")");
+        StringBuilder filter = new StringBuilder("((QueueDefinitionId eq " + job.queue.id() + "))");
+        if (settings.filter() != null) {
+            filter.append(" and (").append(settings.filter()).append(')');
+        }
+        if (job.window != null) {
+            filter.append(" and (").append(job.window.filter()).append(')');
+        }
+        query.put("$filter", filter.toString());
         query.put("$expand", "Robot,ReviewerUser");
         exchange.setVariable(OrchestratorRequest.VARIABLE, new OrchestratorRequest("POST",
                 "odata/QueueDefinitions(" + job.queue.id() + ")/UiPathODataSvc.Export", query, job.folder.id(), null,
@@ -158,8 +222,9 @@ public class ExportSteps {
                     + "' returned no export Id.", 200, null);
         }
         job.exportId = reply.get("Id").asLong();
-        job.requestedAt = clock.instant();
-        state.inFlight(job.stateKey, new ExportState.InFlight(job.exportId, job.requestedAt, job.highestItemId));
+        job.requestedAt = serverClock.instant();
+        state.inFlight(job.stateKey, new ExportState.InFlight(job.exportId, job.requestedAt, job.highestItemId,
+                job.window));
         journal.exportStarted(job.queue.name());
         LOG.info("Started {}; {} export start(s) left today", job.describe(), state.startsLeftToday());
     }
@@ -215,7 +280,10 @@ public class ExportSteps {
                     .replace("${queue}", safe(job.queue.name()))
                     .replace("${folder}", safe(job.folder.path()))
                     .replace("${exportId}", String.valueOf(job.exportId))
-                    .replace("${timestamp}", FILE_TIME.format(clock.instant()));
+                    .replace("${timestamp}", FILE_TIME.format(clock.instant()))
+                    .replace("${from}", job.window == null ? "start" : job.window.fromForFileName())
+                    .replace("${to}", job.window == null ? FILE_TIME.format(job.requestedAt)
+                            : job.window.toForFileName());
         }
         return job.fileName;
     }
@@ -223,16 +291,19 @@ public class ExportSteps {
     public void recordDelivered(Exchange exchange) {
         ExportJob job = job(exchange);
         DeliveredStream stream = job.delivered;
-        state.done(job.stateKey);
+        state.delivered(job.stateKey, job.window);
         ArchiveScope archive = RunPlan.options(exchange).archive();
-        if (archive != null && job.highestItemId != null) {
-            archive.delivered(job.queue.id(), job.highestItemId);
+        if (archive != null && job.window != null) {
+            archive.delivered(job.queue.id(), PurgeCriteria.Archived.finishedBefore(job.window.to()));
+        } else if (archive != null && job.highestItemId != null) {
+            archive.delivered(job.queue.id(), PurgeCriteria.Archived.upToId(job.highestItemId));
         }
         journal.record(new AuditEntry(AuditAction.EXPORTED, job.folder.id(), job.queue.name(), null, job.status, null,
                 new AuditEntry.ExportRecord(job.exportId, targetForPeople, job.fileName, stream.deliveredBytes(),
-                        stream.sha256())));
-        LOG.info("Delivered {} as {} ({} bytes{}, sha256 {})", job.describe(), job.fileName, stream.deliveredBytes(),
-                stream.zipped() ? ", unzipped from " + stream.downloadedBytes() : "", stream.sha256());
+                        stream.sha256(), windowFrom(job), windowTo(job))));
+        LOG.info("Delivered {} as {} ({} bytes{}, sha256 {}{})", job.describe(), job.fileName, stream.deliveredBytes(),
+                stream.zipped() ? ", unzipped from " + stream.downloadedBytes() : "", stream.sha256(),
+                job.window == null ? "" : "; items that finished in " + job.window);
     }
 
     public void recordFailure(Exchange exchange) {
@@ -260,11 +331,19 @@ public class ExportSteps {
         LOG.warn("{} failed: {}", capitalized(job.describe()), reason);
         LOG.debug("Failure detail", failure);
         journal.record(new AuditEntry(AuditAction.FAILED, job.folder.id(), job.queue.name(), null, job.status, reason,
-                new AuditEntry.ExportRecord(job.exportId, null, null, null, null)));
+                new AuditEntry.ExportRecord(job.exportId, null, null, null, null, windowFrom(job), windowTo(job))));
     }
 
     public void recordFolderFailure(Exchange exchange) {
         journal.folderFailed("Export", exchange);
+    }
+
+    private static String windowFrom(ExportJob job) {
+        return job.window == null || job.window.from() == null ? null : job.window.from().toString();
+    }
+
+    private static String windowTo(ExportJob job) {
+        return job.window == null ? null : job.window.to().toString();
     }
 
     private static String safe(String name) {

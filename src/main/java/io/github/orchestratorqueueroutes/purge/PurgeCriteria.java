@@ -23,6 +23,35 @@ public final class PurgeCriteria {
     /** Orchestrator allows 100 expressions per filter; above this many queues the queue test stays client-side. */
     static final int MAX_QUEUES_IN_FILTER = 50;
 
+    /**
+     * For archive-then-purge, what the archive of one queue holds: the items up to an Id (a whole-queue snapshot:
+     * every item at or below the highest Id noted before it started existed then) or the items that finished before
+     * a time (the windows of a recurring archive, delivered from the first one on).
+     */
+    public record Archived(Long highestId, Instant finishedBefore) {
+
+        public static Archived upToId(long highestId) {
+            return new Archived(highestId, null);
+        }
+
+        public static Archived finishedBefore(Instant end) {
+            return new Archived(null, end);
+        }
+
+        String filter(long queueId) {
+            return "(QueueDefinitionId eq " + queueId + " and " + (highestId != null ? "Id le " + highestId
+                    : "EndProcessing lt " + finishedBefore) + ")";
+        }
+
+        boolean covers(JsonNode listed) {
+            if (highestId != null) {
+                return listed.path("Id").asLong(Long.MAX_VALUE) <= highestId;
+            }
+            Instant end = time(listed.get("EndProcessing"));
+            return end != null && end.isBefore(finishedBefore);
+        }
+    }
+
     private final Set<String> statuses;
     private final Duration olderThan;
     /** For archive-then-purge: the export's extra filter, so nothing outside the archive is cleared. */
@@ -60,20 +89,19 @@ public final class PurgeCriteria {
     }
 
     /**
-     * @param highestIds for archive-then-purge: per queue, the highest item Id the archive covers
+     * @param archived   for archive-then-purge: per queue, what the archive holds
      * @param since      for an incremental pass: only items that finished (or, never processed, were created) at or
      *                   after this; null lists every finished item
      */
-    public String listFilter(Collection<Long> queueIds, Instant cutoff, java.util.Map<Long, Long> highestIds,
+    public String listFilter(Collection<Long> queueIds, Instant cutoff, java.util.Map<Long, Archived> archived,
             Instant since) {
         StringBuilder filter = new StringBuilder("(")
                 .append(statuses.stream().sorted().map(s -> "Status eq '" + s + "'").collect(Collectors.joining(" or ")))
                 .append(')');
         if (queueIds != null && queueIds.size() <= MAX_QUEUES_IN_FILTER) {
             filter.append(" and (")
-                    .append(queueIds.stream().sorted().map(id -> highestIds.containsKey(id)
-                            ? "(QueueDefinitionId eq " + id + " and Id le " + highestIds.get(id) + ")"
-                            : "QueueDefinitionId eq " + id)
+                    .append(queueIds.stream().sorted().map(id -> archived.containsKey(id)
+                            ? archived.get(id).filter(id) : "QueueDefinitionId eq " + id)
                             .collect(Collectors.joining(" or ")))
                     .append(')');
         }
@@ -95,9 +123,9 @@ public final class PurgeCriteria {
 
     /** The client-side twin of {@link #listFilter} (the export filter is the server's to apply). */
     public boolean selected(JsonNode listed, Collection<Long> queueIds, Instant cutoff,
-            java.util.Map<Long, Long> highestIds) {
-        Long highest = highestIds.get(listed.path("QueueDefinitionId").asLong(-1));
-        if (highest != null && listed.path("Id").asLong(Long.MAX_VALUE) > highest) {
+            java.util.Map<Long, Archived> archived) {
+        Archived archive = archived.get(listed.path("QueueDefinitionId").asLong(-1));
+        if (archive != null && !archive.covers(listed)) {
             return false;
         }
         return selected(listed, queueIds, cutoff);
@@ -145,14 +173,19 @@ public final class PurgeCriteria {
 
     private static boolean finishedBefore(JsonNode item, Instant cutoff) {
         JsonNode end = item.get("EndProcessing");
-        JsonNode reference = end == null || end.isNull() ? item.get("CreationTime") : end;
-        if (reference == null || reference.isNull()) {
-            return false;
+        Instant reference = time(end == null || end.isNull() ? item.get("CreationTime") : end);
+        return reference != null && reference.isBefore(cutoff);
+    }
+
+    /** A time field of an item; null when missing or unreadable (never selects the item). */
+    private static Instant time(JsonNode field) {
+        if (field == null || field.isNull()) {
+            return null;
         }
         try {
-            return Instant.parse(reference.asText()).isBefore(cutoff);
+            return Instant.parse(field.asText());
         } catch (DateTimeParseException e) {
-            return false;
+            return null;
         }
     }
 }

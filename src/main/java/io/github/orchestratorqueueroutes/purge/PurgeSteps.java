@@ -108,10 +108,10 @@ public class PurgeSteps {
         }
         List<Long> selected = queueNames.isEmpty() ? null : ids;
         ArchiveScope archive = RunPlan.options(exchange).archive();
-        Map<Long, Long> highestIds = archive == null ? Map.of() : archive.archived();
+        Map<Long, PurgeCriteria.Archived> archived = archive == null ? Map.of() : archive.archived();
         if (archive != null) {
             // only queues whose export was delivered, and in them only items that existed when it started
-            selected = ids.stream().filter(highestIds::containsKey).toList();
+            selected = ids.stream().filter(archived::containsKey).toList();
         }
         exchange.setVariable(QUEUE_IDS, selected);
         if (selected != null && selected.isEmpty()) {
@@ -123,7 +123,7 @@ public class PurgeSteps {
         exchange.setVariable(PASS, pass);
         exchange.setVariable(FAILED_ITEMS, new AtomicInteger());
         KeysetPaging.Cursor cursor = new KeysetPaging.Cursor("odata/QueueItems",
-                criteria.listFilter(selected, cutoff(exchange), highestIds, pass == null ? null : pass.since()),
+                criteria.listFilter(selected, cutoff(exchange), archived, pass == null ? null : pass.since()),
                 folder.id(), pageSize, "GET QueueItems");
         // the list calls copy this, not the folder's exchange, which the split works on meanwhile
         Exchange call = exchange.copy();

@@ -3,18 +3,20 @@ package io.github.orchestratorqueueroutes.run;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.orchestratorqueueroutes.purge.PurgeCriteria.Archived;
+
 /**
- * For an archive-then-purge run: which items the exports covered. For each delivered queue, the highest item Id
- * that existed just before its export started (item Ids only grow, so every item at or below it existed then).
- * The purge clears only those; if any export or delivery failed, it clears nothing.
+ * For an archive-then-purge run: what the delivered exports hold, per queue: the items up to the highest Id noted
+ * before a whole-queue snapshot started, or the items that finished before the end of a recurring archive's latest
+ * window. The purge clears only those; if any export or delivery failed, it clears nothing.
  */
 public final class ArchiveScope {
 
-    private final Map<Long, Long> highestIdByQueue = new ConcurrentHashMap<>();
+    private final Map<Long, Archived> archivedByQueue = new ConcurrentHashMap<>();
     private volatile String failure;
 
-    public void delivered(long queueId, long highestItemId) {
-        highestIdByQueue.put(queueId, highestItemId);
+    public void delivered(long queueId, Archived archived) {
+        archivedByQueue.put(queueId, archived);
     }
 
     public void failed(String what) {
@@ -26,12 +28,7 @@ public final class ArchiveScope {
         return failure;
     }
 
-    /** The highest item Id the purge may clear in this queue, or null when the queue was not archived. */
-    public Long highestId(long queueId) {
-        return highestIdByQueue.get(queueId);
-    }
-
-    public Map<Long, Long> archived() {
-        return Map.copyOf(highestIdByQueue);
+    public Map<Long, Archived> archived() {
+        return Map.copyOf(archivedByQueue);
     }
 }

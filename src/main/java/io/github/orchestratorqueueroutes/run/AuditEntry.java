@@ -13,7 +13,12 @@ public record AuditEntry(AuditAction action, Long folderId, String queue, Long i
         this(action, folderId, queue, itemId, status, error, null);
     }
 
-    /** An export as audited: the file fields are null until it was delivered. */
-    public record ExportRecord(Long exportId, String target, String file, Long bytes, String sha256) {
+    /**
+     * An export as audited: the file fields are null until it was delivered; the window (items that finished at or
+     * after {@code windowFrom} and before {@code windowTo}) is null for a whole-queue snapshot, and its start for the
+     * first window of a queue.
+     */
+    public record ExportRecord(Long exportId, String target, String file, Long bytes, String sha256,
+            String windowFrom, String windowTo) {
     }
 }

@@ -377,6 +377,10 @@ public class RunJournal {
 
     private static void putExport(ObjectNode node, AuditEntry.ExportRecord export) {
         node.put("exportId", export.exportId());
+        if (export.windowTo() != null) {
+            node.put("windowFrom", export.windowFrom());
+            node.put("windowTo", export.windowTo());
+        }
         if (export.file() != null) {
             node.put("target", export.target());
             node.put("file", export.file());

@@ -80,6 +80,11 @@ public final class SimulatedExports {
         failingQueues.add(queueId);
     }
 
+    /** Jobs of this queue started from now on complete again. */
+    public void recoverQueue(long queueId) {
+        failingQueues.remove(queueId);
+    }
+
     /** Export starts allowed per UTC day before error 4502, answered with this HTTP status. */
     public void dailyQuota(int starts, int httpStatus) {
         this.dailyQuota = starts;

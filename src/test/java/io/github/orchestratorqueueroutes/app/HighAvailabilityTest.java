@@ -7,11 +7,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
+import io.github.orchestratorqueueroutes.testing.LogCapture;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import io.github.orchestratorqueueroutes.testing.RunningService;
 import org.apache.curator.test.TestingServer;
@@ -74,6 +80,45 @@ class HighAvailabilityTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> exports() == 1);
                 assertThat(simulator.requests()).filteredOn(RecordedRequest::isExportStart).hasSize(1);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file-lock", "zookeeper"})
+    void newLeaderGoesOnWithTheSameMarksAndWindows(String mode) throws Exception {
+        cluster = mode;
+        try (OrchestratorSimulator simulator = new OrchestratorSimulator().start()) {
+            Path shared = dir.resolve("shared");
+            Properties a = exporting(instance(simulator, shared, "a", "PT1H"));
+            Properties b = exporting(instance(simulator, shared, "b", "PT1H"));
+            for (Properties instance : List.of(a, b)) {
+                instance.setProperty("purge.enabled", "true");
+                instance.setProperty("export.every", "PT0S");
+                instance.setProperty("purge.overlap", "PT1S");
+            }
+            try (RunningService first = new RunningService(a)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> summaries("a") >= 1);
+            }
+            JsonNode leadersRun = onlySummary("a");
+            Instant windowEnd = Instant.parse(leadersRun.at("/exports/0/windowTo").asText());
+            // the next window can hold something only once a second has passed since the last one ended
+            await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().minusSeconds(1)
+                    .truncatedTo(ChronoUnit.SECONDS).isAfter(windowEnd));
+
+            try (LogCapture logs = new LogCapture(false); RunningService second = new RunningService(b)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> summaries("b") >= 1);
+
+                assertThat(logs.text()).contains("items that finished since").doesNotContain("full sweep");
+            }
+            assertThat(onlySummary("b").at("/exports/0/windowFrom").asText()).isEqualTo(windowEnd.toString());
+        }
+    }
+
+    private JsonNode onlySummary(String name) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve(name).resolve("runs"))) {
+            List<Path> summaries = files.filter(p -> p.toString().endsWith(".json")).toList();
+            assertThat(summaries).hasSize(1);
+            return new ObjectMapper().readTree(summaries.get(0).toFile());
         }
     }
 

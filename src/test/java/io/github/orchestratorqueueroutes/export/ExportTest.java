@@ -49,7 +49,9 @@ class ExportTest extends AgainstSimulator {
         RecordedRequest start = run.requests().stream().filter(RecordedRequest::isExportStart).findFirst().orElseThrow();
         assertThat(start.path()).isEqualTo("/odata/QueueDefinitions(" + SimulatedTenant.QUEUE_DEMO + ")/UiPathODataSvc.Export");
         assertThat(start.body()).isEmpty();
-        assertThat(start.query().get("$filter")).isEqualTo("((QueueDefinitionId eq " + SimulatedTenant.QUEUE_DEMO + "))");
+        // the queue's first window: everything that finished before the run's start minus purge.overlap
+        assertThat(start.query().get("$filter")).matches("\\(\\(QueueDefinitionId eq " + SimulatedTenant.QUEUE_DEMO
+                + "\\)\\) and \\(EndProcessing lt \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)");
         assertThat(start.query().get("$expand")).isEqualTo("Robot,ReviewerUser");
         assertThat(start.header("X-UIPATH-OrganizationUnitId")).isEqualTo("39419");
 
@@ -84,8 +86,8 @@ class ExportTest extends AgainstSimulator {
 
         assertThat(run.exitCode()).isZero();
         RecordedRequest start = run.requests().stream().filter(RecordedRequest::isExportStart).findFirst().orElseThrow();
-        assertThat(start.query().get("$filter"))
-                .isEqualTo("((QueueDefinitionId eq " + SimulatedTenant.QUEUE_DEMO + ")) and (Status eq 'Successful')");
+        assertThat(start.query().get("$filter")).startsWith("((QueueDefinitionId eq " + SimulatedTenant.QUEUE_DEMO
+                + ")) and (Status eq 'Successful') and (EndProcessing lt ");
         List<String> rows = Files.readAllLines(exportFiles().get(0));
         assertThat(rows).hasSizeGreaterThan(2);
         assertThat(rows.stream().skip(1).filter(r -> r.matches("^\\d+,.*")))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark in one command: builds the product, then measures it against a raw java.net.http baseline on the
 # embedded simulator and writes bench/results.md. Options (all optional): --items-per-queue=3400 --latency-ms=10
-# --concurrency=1,4,16 --export-mib=1024 --only=purge|export --results=bench/results.md
+# --concurrency=1,4,16 --export-mib=1024 --recurring-items=100000 --recurring-new=1000 --only=purge|recurring|export
+# --results=bench/results.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package

@@ -86,7 +86,8 @@ final class ProductProcess {
                 if (run > 1) {
                     between.run();
                 }
-                Files.writeString(requests.resolve("purge-" + run + ".json"), "{\"job\": \"purge\"}");
+                // the restored tenant's items finished long ago: only a full sweep lists them again
+                Files.writeString(requests.resolve("purge-" + run + ".json"), "{\"job\": \"purge\", \"full\": true}");
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 while (summaries(summariesDir).size() < run) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {

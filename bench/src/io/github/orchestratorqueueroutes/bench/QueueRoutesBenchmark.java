@@ -45,6 +45,10 @@ public final class QueueRoutesBenchmark {
     private final Path work;
     private final String only;
     private final String sftpOptions;
+    private final int recurringItems;
+    private final int recurringNew;
+    /** Eligible items of the scale figure's big run; 0 leaves the figure out (it takes about 15 minutes). */
+    private final int scaleItems;
     private final StringBuilder md = new StringBuilder();
 
     private QueueRoutesBenchmark(Map<String, String> options) throws Exception {
@@ -56,6 +60,9 @@ public final class QueueRoutesBenchmark {
         work = Files.createTempDirectory("oqr-bench");
         only = options.getOrDefault("only", "all");
         sftpOptions = options.containsKey("sftp-options") ? "&" + options.get("sftp-options") : "";
+        recurringItems = Integer.parseInt(options.getOrDefault("recurring-items", "100000"));
+        recurringNew = Integer.parseInt(options.getOrDefault("recurring-new", "1000"));
+        scaleItems = Integer.parseInt(options.getOrDefault("scale", "0"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,11 +95,17 @@ public final class QueueRoutesBenchmark {
         md.append("Made by `bench/run.sh` on ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC)
                 .format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append(" UTC. Machine: ")
                 .append(machine()).append(".\n\n");
-        if (!only.equals("export")) {
+        if (only.equals("all") || only.equals("purge")) {
             purge();
         }
-        if (!only.equals("purge")) {
+        if (only.equals("all") || only.equals("recurring")) {
+            recurring();
+        }
+        if (only.equals("all") || only.equals("export")) {
             export();
+        }
+        if (scaleItems > 0) {
+            scale();
         }
         long[] cpuAtEnd = cpuTicks();
         md.append("\nWhole benchmark: ").append(Duration.between(started, Instant.now()).toSeconds())
@@ -239,7 +252,8 @@ public final class QueueRoutesBenchmark {
         long cleared = first.cleared();
         simulator.clearRequests();
         int concurrency = concurrencies.get(concurrencies.size() - 1);
-        ProductProcess.Outcome second = ProductProcess.run(JAR, work.resolve("purge-second"), "256m",
+        // in the first run's folder: its marks make this run incremental
+        ProductProcess.Outcome second = ProductProcess.run(JAR, work.resolve("purge-" + concurrency), "256m",
                 purgeSettings(simulator, concurrency));
         check(second.exitCode() == 0, "second run failed; see " + second.log());
         Map<String, Long> secondRun = byOperation(simulator.requests());
@@ -247,7 +261,8 @@ public final class QueueRoutesBenchmark {
         md.append("## Requests\n\n");
         md.append("First run (concurrency ").append(concurrency).append(", ").append(cleared)
                 .append(" items cleared, ").append(first.summary().path("itemsListed").asLong())
-                .append(" listed) and a second run over the purged tenant:\n\n");
+                .append(" listed) and a second, incremental run over the purged tenant (the first run's marks; "
+                        + "nothing finished since):\n\n");
         md.append("| operation | first run | per cleared item | second run |\n|---|---:|---:|---:|\n");
         java.util.Set<String> operations = new java.util.TreeSet<>(firstRun.keySet());
         operations.addAll(secondRun.keySet());
@@ -262,16 +277,124 @@ public final class QueueRoutesBenchmark {
         }
         long listed = second.summary().path("itemsListed").asLong();
         int folders = second.summary().path("folders").size();
-        int pageSize = 100;
-        double bound = (double) listed / pageSize + folders + 1;
+        // an incremental run with n new items: 2n + ceil(n / page size) + 2 x folders + 2, here n = 0
+        double bound = 2 * folders + 2;
         md.append(String.format(Locale.ROOT, "| **all** | **%d** | **%.3f** | **%d** |%n%n", firstTotal,
                 (double) firstTotal / cleared, secondTotal));
         long secondOther = secondRun.entrySet().stream().filter(e -> !e.getKey().startsWith("list "))
                 .mapToLong(Map.Entry::getValue).sum();
         md.append(String.format(Locale.ROOT, "Target: at most 2.05 requests per cleared item in a first run: "
                 + "**%.3f**. The second run listed %d items in %d folders and sent %d requests, %d of them not "
-                + "lists (token, detail or PUT); bound items / page size + folders + 1 = %.1f.%n%n",
+                + "lists (token, detail or PUT); bound for an incremental run with nothing new, 2 x folders + 2 = "
+                + "%.0f (the first run made the marks).%n%n",
                 (double) firstTotal / cleared, listed, folders, secondTotal, secondOther, bound));
+    }
+
+    // ---------------------------------------------------------------- recurring runs
+
+    /**
+     * What a scheduled run costs on a big tenant whose history is already purged: an incremental run (the marks of
+     * the run before) against a full sweep, each finding the same number of newly finished items.
+     */
+    private void recurring() throws Exception {
+        SimulatedTenant tenant = SimulatedTenant.seeded(recurringItems / 4, 43);
+        tenant.finishAndClearAll();
+        int history = tenant.size();
+        OrchestratorSimulator simulator = new OrchestratorSimulator(tenant).start();
+        simulator.latency(latency);
+        int concurrency = concurrencies.get(concurrencies.size() - 1);
+        Map<String, String> settings = purgeSettings(simulator, concurrency);
+        Path dir = work.resolve("recurring");
+        ProductProcess.Outcome marks = ProductProcess.run(JAR, dir, "256m", settings);
+        check(marks.exitCode() == 0, "the run that makes the marks failed; see " + marks.log());
+        RecurringRun incremental = newWorkThenRun(simulator, dir, settings);
+        Map<String, String> full = new LinkedHashMap<>(settings);
+        full.put("run.full", "true");
+        RecurringRun sweep = newWorkThenRun(simulator, dir, full);
+        simulator.close();
+
+        int folders = incremental.outcome().summary().path("folders").size();
+        int n = recurringNew;
+        long bound = 2L * n + (n + 99) / 100 + 2L * folders + 2;
+        md.append("## Recurring runs
+
+");
+        md.append(String.format(Locale.ROOT, "A tenant of %d finished items whose content is already cleared (the "
+                + "history), %d folders, simulator latency %d ms, concurrency %d. Before each measured run %d items "
+                + "finish in the tenant's queues. Incremental: the product's marks from the run before; full sweep: "
+                + "`run.full=true`, every finished item listed again, as every run did before marks existed.%n%n",
+                history, folders, latency.toMillis(), concurrency, n));
+        md.append("| run | items listed | requests | of them list calls | cleared | run time s |
+"
+                + "|---|---:|---:|---:|---:|---:|
+");
+        for (var row : List.of(Map.entry("incremental", incremental), Map.entry("full sweep", sweep))) {
+            ProductProcess.Outcome o = row.getValue().outcome();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.1f |%n", row.getKey(),
+                    o.summary().path("itemsListed").asLong(), row.getValue().requests(), row.getValue().lists(),
+                    o.cleared(), o.runSeconds()));
+        }
+        md.append(String.format(Locale.ROOT, "%nTarget: an incremental run costs what changed, at most 2n + ceil(n / "
+                + "page size) + 2 x folders + 2 = %d requests for n = %d, whatever the history: **%d** (the full "
+                + "sweep: %d).%n%n", bound, n, incremental.requests(), sweep.requests()));
+        check(incremental.outcome().cleared() == n && sweep.outcome().cleared() == n, "the recurring runs cleared "
+                + incremental.outcome().cleared() + " and " + sweep.outcome().cleared() + " of " + n);
+    }
+
+    /**
+     * What a first run over a big tenant costs: time per item and peak heap at -Xmx128m for a tenant ten times as
+     * big as a reference one, every item eligible.
+     */
+    private void scale() throws Exception {
+        int concurrency = concurrencies.get(concurrencies.size() - 1);
+        md.append("## Scale\n\n");
+        md.append(String.format(Locale.ROOT, "First runs (`--once`, concurrency %d, the packaged jar at `-Xmx128m`, "
+                + "simulator latency %d ms) over tenants whose every item is finished with content, so every item "
+                + "is cleared.%n%n| eligible items | run time s | ms per item | peak heap MiB | exit |%n"
+                + "|---:|---:|---:|---:|---:|%n", concurrency, latency.toMillis()));
+        double reference = 0;
+        double big = 0;
+        for (int items : List.of(scaleItems / 10, scaleItems)) {
+            SimulatedTenant tenant = SimulatedTenant.seeded(items / 4, 44);
+            tenant.finishAll();
+            OrchestratorSimulator simulator = new OrchestratorSimulator(tenant).start();
+            simulator.latency(latency);
+            simulator.recordRequests(false);
+            ProductProcess.Outcome run = ProductProcess.run(JAR, work.resolve("scale-" + items), "128m",
+                    purgeSettings(simulator, concurrency));
+            simulator.close();
+            check(run.exitCode() == 0, "the scale run over " + items + " items failed; see " + run.log());
+            double msPerItem = 1000 * run.runSeconds() / run.cleared();
+            if (items == scaleItems) {
+                big = msPerItem;
+            } else {
+                reference = msPerItem;
+            }
+            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.2f | %.1f | %d |%n", run.cleared(), run.runSeconds(),
+                    msPerItem, run.peakHeapBytes() / (double) MIB, run.exitCode()));
+        }
+        md.append(String.format(Locale.ROOT, "%nTarget: time per item of the big run within 10 %% of the reference "
+                + "run's, heap flat: **%.2f x**.%n%n", big / reference));
+    }
+
+    /** One recurring run and the requests the simulator received from it. */
+    private record RecurringRun(ProductProcess.Outcome outcome, long requests, long lists) {
+    }
+
+    /** Lets {@code recurringNew} items finish, then runs the product once. */
+    private RecurringRun newWorkThenRun(OrchestratorSimulator simulator, Path dir,
+            Map<String, String> settings) throws Exception {
+        List<Long> queues = List.of(SimulatedTenant.QUEUE_DEMO, SimulatedTenant.BANANA_QUEUE,
+                SimulatedTenant.FINANCE_QUEUE);
+        for (int i = 0; i < recurringNew; i++) {
+            simulator.tenant().addItem(queues.get(i % queues.size()), List.of("Successful", "Deleted", "Retried")
+                    .get(i % 3), Instant.now());
+        }
+        simulator.clearRequests();
+        ProductProcess.Outcome run = ProductProcess.run(JAR, dir, "256m", settings);
+        check(run.exitCode() == 0, "a recurring run failed; see " + run.log());
+        return new RecurringRun(run, simulator.requests().size(),
+                simulator.requests().stream().filter(RecordedRequest::isQueueItemsList).count());
     }
 
     private static Map<String, Long> byOperation(List<RecordedRequest> requests) {

@@ -62,6 +62,8 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private static final Pattern EXPORT_LINK =
             Pattern.compile("/odata/Exports\\((\\d+)\\)/UiPath\\.Server\\.Configuration\\.OData\\.GetDownloadLink");
     private static final Pattern BLOB_PATH = Pattern.compile("/exports/(\\d+)/[^/]+");
+    /** The keyset term the product ends its list filters with. */
+    private static final Pattern KEYSET = Pattern.compile("\\bId gt (\\d+)$");
     private static final Set<String> PUT_FIELDS = Set.of("Name", "Priority", "SpecificContent", "DeferDate",
             "DueDate", "RiskSlaDate", "Reference", "Progress");
     private static final Set<String> CLEARABLE = Set.of("Successful", "Deleted", "Retried");
@@ -70,6 +72,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private final SimulatedTenant tenant;
     private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean recording = true;
     private volatile Duration tokenLifetime = Duration.ofHours(1);
     private volatile Duration latency = Duration.ZERO;
     private final List<Function<RecordedRequest, Optional<SimulatedReply>>> interceptors = new CopyOnWriteArrayList<>();
@@ -169,6 +172,17 @@ public final class OrchestratorSimulator implements AutoCloseable {
         }
     }
 
+    /** Whether requests are kept for {@link #requests()}; a benchmark of hundreds of thousands turns it off. */
+    public void recordRequests(boolean keep) {
+        recording = keep;
+    }
+
+    private void record(RecordedRequest request) {
+        if (recording) {
+            requests.add(request);
+        }
+    }
+
     public void clearRequests() {
         requests.clear();
         maxInFlight.set(0);
@@ -255,7 +269,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
             }
             SimulatorFaults.Fault fault = faults.decide(seen, Integer.toHexString(body.hashCode()));
             if (fault instanceof SimulatorFaults.Drop) {
-                requests.add(new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, body, -1));
+                record(new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, body, -1));
                 exchange.close();
                 return;
             }
@@ -281,7 +295,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
         }
         RecordedRequest answered = new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, body,
                 reply.status());
-        requests.add(answered);
+        record(answered);
         afterRequest.forEach(listener -> listener.accept(answered));
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
         reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
@@ -369,7 +383,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
                     .orElseGet(() -> error(404, 1002, "Queue definition does not exist."));
         }
         if (path.equals("/odata/QueueItems") && method.equals("GET")) {
-            return collection(tenant.itemsIn(folderId), query, SimulatedTenant.ITEM_PROPERTIES, "QueueItems");
+            return queueItems(folderId, query);
         }
         Matcher itemPath = ITEM_PATH.matcher(path);
         if (itemPath.matches()) {
@@ -431,7 +445,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
         int status = injected.map(SimulatedReply::status).orElse(refusal == null ? 200
                 : refusal.equals("ResourceNotFound") ? 404 : 403);
         RecordedRequest answered = new RecordedRequest(seen.at(), seen.method(), seen.path(), query, headers, "", status);
-        requests.add(answered);
+        record(answered);
         afterRequest.forEach(listener -> listener.accept(answered));
         if (injected.isPresent() || refusal != null) {
             byte[] body = injected.map(SimulatedReply::body).orElse("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>"
@@ -484,13 +498,42 @@ public final class OrchestratorSimulator implements AutoCloseable {
         return error(400, 1100, "Folder does not exist or the user does not have access to the folder.");
     }
 
+    /**
+     * A keyset page ({@code ... and Id gt N}, in Id order, no $skip) is read from the Id index onwards, and stops at
+     * $top unless counted, so that tenants of hundreds of thousands of items answer as fast as small ones. The filter
+     * is still applied whole; any other query takes the general path.
+     */
+    private SimulatedReply queueItems(long folderId, Map<String, String> query) {
+        Matcher keyset = KEYSET.matcher(String.valueOf(query.get("$filter")));
+        String order = query.get("$orderby");
+        if (!keyset.find() || query.containsKey("$skip")
+                || order != null && !order.replace(" ", "").equalsIgnoreCase("Idasc")) {
+            return collection(tenant.itemsIn(folderId), query, SimulatedTenant.ITEM_PROPERTIES, "QueueItems");
+        }
+        int top = top(query);
+        if (top > MAX_TOP) {
+            return error(400, 1000, "The limit of " + MAX_TOP + " items per request ($top) was exceeded.");
+        }
+        boolean count = "true".equalsIgnoreCase(query.get("$count"));
+        SimulatedTenant.Page page = tenant.itemsIn(folderId, Long.parseLong(keyset.group(1)),
+                ODataQueryEvaluator.filter(query.get("$filter"), SimulatedTenant.ITEM_PROPERTIES), top, count);
+        ObjectNode reply = JSON.createObjectNode();
+        reply.put("@odata.context", "/odata/$metadata#QueueItems");
+        if (count) {
+            reply.put("@odata.count", page.count());
+        }
+        page.rows().forEach(reply.putArray("value")::add);
+        return jsonReply(200, reply);
+    }
+
+    private static int top(Map<String, String> query) {
+        return query.containsKey("$top") ? parseCount(query.get("$top"), "$top") : MAX_TOP;
+    }
+
     private SimulatedReply collection(List<ObjectNode> rows, Map<String, String> query, Set<String> properties, String set) {
-        int top = MAX_TOP;
-        if (query.containsKey("$top")) {
-            top = parseCount(query.get("$top"), "$top");
-            if (top > MAX_TOP) {
-                return error(400, 1000, "The limit of " + MAX_TOP + " items per request ($top) was exceeded.");
-            }
+        int top = top(query);
+        if (top > MAX_TOP) {
+            return error(400, 1000, "The limit of " + MAX_TOP + " items per request ($top) was exceeded.");
         }
         int skip = query.containsKey("$skip") ? parseCount(query.get("$skip"), "$skip") : 0;
         Predicate<JsonNode> filter = ODataQueryEvaluator.filter(query.get("$filter"), properties);

@@ -289,6 +289,30 @@ public final class SimulatedTenant {
         return result;
     }
 
+    /** One page of a folder's items and, when counted, how many match in all. */
+    record Page(List<ObjectNode> rows, int count) {
+    }
+
+    /** The first {@code limit} items of the folder with an Id above {@code afterId} that match, in Id order. */
+    synchronized Page itemsIn(long folderId, long afterId, java.util.function.Predicate<JsonNode> selected, int limit,
+            boolean countAll) {
+        List<ObjectNode> rows = new ArrayList<>();
+        int count = 0;
+        for (ObjectNode item : items.tailMap(afterId, false).values()) {
+            Queue queue = queues.get(item.get("QueueDefinitionId").asLong());
+            if (queue == null || !queue.folders().contains(folderId) || !selected.test(item)) {
+                continue;
+            }
+            count++;
+            if (rows.size() < limit) {
+                rows.add(item.deepCopy());
+            } else if (!countAll) {
+                break;
+            }
+        }
+        return new Page(rows, count);
+    }
+
     synchronized Optional<ObjectNode> itemIn(long folderId, long itemId) {
         ObjectNode item = items.get(itemId);
         if (item == null) {
@@ -310,6 +334,11 @@ public final class SimulatedTenant {
     }
 
     // --- for tests and the embedded demo ---
+
+    /** How many items the tenant holds. */
+    public synchronized int size() {
+        return items.size();
+    }
 
     /** A deep copy of every item, by Id. */
     public synchronized Map<Long, JsonNode> snapshot() {
@@ -355,6 +384,36 @@ public final class SimulatedTenant {
         setContent(item, realisticContent(queue, new Random(id)));
         items.put(id, item);
         return id;
+    }
+
+    /**
+     * Turns the tenant into one whose work is done and purged: every item finished (Successful, unless Deleted or
+     * Retried already), with an EndProcessing, and without content. The benchmark's recurring run starts from it.
+     */
+    public synchronized void finishAndClearAll() {
+        finishAll();
+        items.values().forEach(item -> setContent(item, null));
+    }
+
+    /**
+     * Every item finished (Successful, unless Deleted or Retried already), with an EndProcessing and with content:
+     * all of it for the purge to clear. The benchmark's scale figure starts from it.
+     */
+    public synchronized void finishAll() {
+        Random random = new Random(7);
+        for (ObjectNode item : items.values()) {
+            String status = item.get("Status").asText();
+            if (!status.equals("Deleted") && !status.equals("Retried")) {
+                item.put("Status", "Successful");
+            }
+            if (item.get("EndProcessing").isNull()) {
+                item.put("EndProcessing", iso(Instant.parse(item.get("CreationTime").asText()).plusSeconds(600)));
+            }
+            JsonNode content = item.get("SpecificContent");
+            if (content == null || content.isNull() || content.isEmpty()) {
+                setContent(item, realisticContent(queues.get(item.get("QueueDefinitionId").asLong()), random));
+            }
+        }
     }
 
     /** Sets an item's EndProcessing, as the server stamps it (null: the item never finished processing). */

@@ -316,18 +316,14 @@ public final class QueueRoutesBenchmark {
         int folders = incremental.outcome().summary().path("folders").size();
         int n = recurringNew;
         long bound = 2L * n + (n + 99) / 100 + 2L * folders + 2;
-        md.append("## Recurring runs
-
-");
+        md.append("## Recurring runs\n\n");
         md.append(String.format(Locale.ROOT, "A tenant of %d finished items whose content is already cleared (the "
                 + "history), %d folders, simulator latency %d ms, concurrency %d. Before each measured run %d items "
                 + "finish in the tenant's queues. Incremental: the product's marks from the run before; full sweep: "
                 + "`run.full=true`, every finished item listed again, as every run did before marks existed.%n%n",
                 history, folders, latency.toMillis(), concurrency, n));
-        md.append("| run | items listed | requests | of them list calls | cleared | run time s |
-"
-                + "|---|---:|---:|---:|---:|---:|
-");
+        md.append("| run | items listed | requests | of them list calls | cleared | run time s |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         for (var row : List.of(Map.entry("incremental", incremental), Map.entry("full sweep", sweep))) {
             ProductProcess.Outcome o = row.getValue().outcome();
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.1f |%n", row.getKey(),

@@ -174,7 +174,8 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         ExportSteps exportSteps = new ExportSteps(settings.export(), queues, exportState,
                 journal, ExportTarget.forPeople(settings.export().target()), clock, serverClock, settings.purgeOverlap());
         registry.bind("exportSteps", exportSteps);
-        registry.bind("exportDownload", new ExportDownload(tokens, exportSteps));
+        registry.bind("exportDownload", new ExportDownload(tokens, exportSteps, java.net.URI.create(baseUrl),
+                settings.export().downloadTrustedOrigins()));
         // readiness for /observe/health (Camel's health registry picks up checks bound here)
         Duration probeTimeout = settings.connectTimeout().plus(settings.responseTimeout());
         registry.bind("orchestratorReadiness", new OrchestratorReadiness(tokens, baseUrl, probeTimeout,

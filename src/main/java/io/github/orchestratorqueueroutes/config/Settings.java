@@ -78,7 +78,8 @@ public record Settings(
             boolean checksumFile,
             int concurrency,
             boolean snapshot,
-            Duration every) {
+            Duration every,
+            List<URI> downloadTrustedOrigins) {
     }
 
     public static final String EMBEDDED = "embedded";
@@ -199,7 +200,8 @@ public record Settings(
                 r.bool("export.sha256-file"),
                 r.integer("export.concurrency", 1, 16),
                 exportMode(r.required("export.mode")),
-                r.duration("export.every"));
+                r.duration("export.every"),
+                r.list("export.download.trusted-hosts").stream().map(Settings::trustedOrigin).toList());
         if (export.pollMaxInterval().compareTo(export.pollInterval()) < 0) {
             throw new InvalidSettingException("export.poll.max-interval", "is shorter than export.poll.interval; "
                     + "the poll interval doubles from export.poll.interval up to this.");
@@ -283,6 +285,15 @@ public record Settings(
                     + "URI; use e.g. file:/data/exports or sftp://user@host:22/exports?privateKeyFile=/keys/id_rsa.");
         }
         return target;
+    }
+
+    private static URI trustedOrigin(String text) {
+        URI origin = URI.create(validUrl("export.download.trusted-hosts", text));
+        if (origin.getRawPath() != null && !origin.getRawPath().isEmpty() || origin.getRawQuery() != null) {
+            throw new InvalidSettingException("export.download.trusted-hosts", "contains '" + text + "'; list origins "
+                    + "only (scheme, host and port), e.g. https://files.corp.local:8443.");
+        }
+        return origin;
     }
 
     /** True for snapshot, false for the recurring archive of windows. */

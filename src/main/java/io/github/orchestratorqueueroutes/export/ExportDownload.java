@@ -3,6 +3,9 @@ package io.github.orchestratorqueueroutes.export;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,25 +13,49 @@ import io.github.orchestratorqueueroutes.auth.AccessTokens;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Downloads an export through its link and hands the body, as a stream, to the delivery. The link's own headers are
- * sent; the bearer token only when the link says {@code RequiresAuth} (the link usually points at a storage host that
- * must never see it). A refused or expired link is reported so the route asks for a new one, once.
+ * sent; the bearer token only when the link says {@code RequiresAuth} and points at Orchestrator's own origin (or one
+ * in {@code export.download.trusted-hosts}): a link usually points at a storage host that must never see the token,
+ * and a link is data from the server, not a reason to hand a credential to any host it names. Redirects are not
+ * followed. A refused or expired link is reported so the route asks for a new one, once.
  */
 public class ExportDownload {
 
     public static final String REFUSED = "downloadRefused";
     static final String ATTEMPT = "downloadAttempt";
+    /** The origin of a link that asked for the token and did not get it, for the message if it is refused. */
+    static final String TOKEN_WITHHELD = "downloadTokenWithheld";
     /** What a storage host answers for an expired or refused signed link. */
     private static final Set<Integer> LINK_REFUSED = Set.of(401, 403, 404, 410);
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExportDownload.class);
+
     private final AccessTokens tokens;
     private final ExportSteps steps;
+    private final List<String> trustedOrigins;
 
-    public ExportDownload(AccessTokens tokens, ExportSteps steps) {
+    /**
+     * @param orchestrator   Orchestrator's base URL, whose origin may receive the token
+     * @param trustedOrigins further origins that may (export.download.trusted-hosts)
+     */
+    public ExportDownload(AccessTokens tokens, ExportSteps steps, URI orchestrator, List<URI> trustedOrigins) {
         this.tokens = tokens;
         this.steps = steps;
+        List<String> origins = new ArrayList<>();
+        origins.add(origin(orchestrator));
+        trustedOrigins.forEach(o -> origins.add(origin(o)));
+        this.trustedOrigins = List.copyOf(origins);
+    }
+
+    /** scheme://host:port, lower case, with the scheme's default port made explicit. */
+    static String origin(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     /** Turns the GetDownloadLink reply in the body into the download request's headers. */
@@ -56,8 +83,16 @@ public class ExportDownload {
         for (int i = 0; i < keys.size(); i++) {
             message.setHeader(keys.get(i).asText(), values.path(i).asText(""));
         }
+        exchange.removeVariable(TOKEN_WITHHELD);
         if (link.path("RequiresAuth").asBoolean(false)) {
-            message.setHeader("Authorization", tokens.current().bearerHeader());
+            if (trustedOrigins.contains(origin(parsed))) {
+                message.setHeader("Authorization", tokens.current().bearerHeader());
+            } else {
+                exchange.setVariable(TOKEN_WITHHELD, origin(parsed));
+                LOG.warn("The download link of {} asks for Orchestrator's token but points at {}, not at "
+                        + "orchestrator.url's origin: fetched without it (export.download.trusted-hosts names origins "
+                        + "that may receive it)", job.describe(), origin(parsed));
+            }
         }
         message.setHeader(Exchange.HTTP_URI, uri);
         message.setHeader(Exchange.HTTP_METHOD, link.path("Verb").asText("GET"));
@@ -72,6 +107,13 @@ public class ExportDownload {
         boolean ok = status >= 200 && status < 300;
         boolean firstAttempt = exchange.getVariable(ATTEMPT, 1, Integer.class) == 1;
         exchange.setVariable(REFUSED, !ok && firstAttempt && LINK_REFUSED.contains(status));
+        String withheld = exchange.getVariable(TOKEN_WITHHELD, String.class);
+        if (!ok && withheld != null && (status == 401 || status == 403)) {
+            throw new ExportFailedException("The download of " + job.describe() + " was refused (HTTP " + status
+                    + "): its link asks for Orchestrator's token but points at " + withheld + ", which is not "
+                    + "orchestrator.url's origin, so the token was not sent. If that host is yours, add " + withheld
+                    + " to export.download.trusted-hosts.");
+        }
         if (!ok) {
             String body = exchange.getMessage().getBody(String.class);
             // the refusal is small and now read: keep the text, not the spent stream

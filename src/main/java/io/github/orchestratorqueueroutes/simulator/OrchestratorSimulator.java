@@ -248,6 +248,11 @@ public final class OrchestratorSimulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getPath().startsWith("/exports/")) {
+            // an on-prem Orchestrator serves the downloads that need its token itself
+            handleDownload(exchange);
+            return;
+        }
         String body;
         try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -355,7 +360,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
         if (exportLink.matches() && method.equals("GET")) {
             return exports.job(Long.parseLong(exportLink.group(1)))
                     .filter(job -> exports.status(job).equals("Completed"))
-                    .map(job -> jsonReply(200, exports.downloadLink(job, downloadUrl())))
+                    .map(job -> jsonReply(200, exports.downloadLink(job, exports.downloadBase(job, url(), downloadUrl()))))
                     .orElseGet(() -> error(404, 1002, "Export does not exist or is not completed."));
         }
         Matcher exportPath = EXPORT_PATH.matcher(path);

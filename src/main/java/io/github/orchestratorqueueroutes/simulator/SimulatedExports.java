@@ -61,6 +61,7 @@ public final class SimulatedExports {
     private volatile Duration linkLifetime = Duration.ofMinutes(5);
     private volatile long dropDownloadsAfter = -1;
     private volatile boolean requireAuth;
+    private volatile boolean authLinksElsewhere;
     private LocalDate quotaDay;
     private int startedToday;
 
@@ -108,10 +109,23 @@ public final class SimulatedExports {
 
     /**
      * Links of jobs started from now on say {@code RequiresAuth: true}, and their download needs the Orchestrator
-     * bearer token (as an on-prem download served by Orchestrator itself does).
+     * bearer token: served by Orchestrator itself, at its own origin, as on-prem downloads are.
      */
     public void requireAuth(boolean required) {
         this.requireAuth = required;
+    }
+
+    /**
+     * Links that say {@code RequiresAuth: true} point at the download host, another origin than Orchestrator's,
+     * instead of Orchestrator itself: a link the bearer token must not follow.
+     */
+    public void authLinksOnDownloadHost(boolean elsewhere) {
+        this.authLinksElsewhere = elsewhere;
+    }
+
+    /** Where a job's download link points: Orchestrator itself serves a link that needs its token (on-prem). */
+    String downloadBase(Job job, String apiBaseUrl, String downloadHostUrl) {
+        return job.requiresAuth() && !authLinksElsewhere ? apiBaseUrl : downloadHostUrl;
     }
 
     /** Downloads stop after this many bytes, as a dropped connection would; negative to send them whole. */

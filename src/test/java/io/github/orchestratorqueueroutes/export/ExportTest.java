@@ -80,6 +80,28 @@ class ExportTest extends AgainstSimulator {
     }
 
     @Test
+    void theTokenNeverGoesToALinkOnAnotherOriginThanOrchestrators() throws Exception {
+        product.simulator().exports().requireAuth(true);
+        product.simulator().exports().authLinksOnDownloadHost(true);
+        String downloadOrigin = product.simulator().downloadUrl();
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.requests()).filteredOn(RecordedRequest::isDownload).isNotEmpty()
+                .allSatisfy(d -> assertThat(d.header("Authorization")).isNull());
+        assertThat(run.auditText()).contains("points at " + downloadOrigin + ", which is not orchestrator.url's origin")
+                .contains("export.download.trusted-hosts");
+        assertThat(exportFiles()).isEmpty();
+
+        ProductRun.Result trusted = product.with("export.download.trusted-hosts", downloadOrigin).runOnce();
+
+        assertThat(trusted.exitCode()).as(trusted.logs()).isZero();
+        assertThat(trusted.requests()).filteredOn(RecordedRequest::isDownload).singleElement()
+                .satisfies(d -> assertThat(d.header("Authorization")).startsWith("Bearer "));
+    }
+
+    @Test
     void exportFilterIsAddedToTheQueueFilter() throws Exception {
         ProductRun.Result run = product.exportOnly("Queue Demo").with("export.filter", "Status eq 'Successful'")
                 .runOnce();

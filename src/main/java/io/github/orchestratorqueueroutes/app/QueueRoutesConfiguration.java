@@ -22,6 +22,7 @@ import io.github.orchestratorqueueroutes.export.ExportState;
 import io.github.orchestratorqueueroutes.export.ExportSteps;
 import io.github.orchestratorqueueroutes.export.ExportTarget;
 import io.github.orchestratorqueueroutes.folders.FolderSelection;
+import io.github.orchestratorqueueroutes.http.Backoff;
 import io.github.orchestratorqueueroutes.observe.ExportTargetReadiness;
 import io.github.orchestratorqueueroutes.observe.OrchestratorReadiness;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
@@ -125,8 +126,10 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         }
         RunMetrics metrics = new RunMetrics(meterRegistry(registry));
         registry.bind("runMetrics", metrics);
+        Backoff backoff = new Backoff(settings.retry().maxAttempts(), settings.retry().initialDelay(),
+                settings.retry().maxDelay(), settings.retry().maxTime());
         AccessTokens tokens = new AccessTokens(settings.authMode(), credentials, baseUrl, settings.connectTimeout()
-                .plus(settings.responseTimeout()), clock, metrics);
+                .plus(settings.responseTimeout()), clock, metrics, backoff);
         RunJournal journal = new RunJournal(Path.of(settings.outputDir()), clock, settings.progressInterval(), metrics);
         QueueDirectory queues = new QueueDirectory(settings.pageSize());
 
@@ -135,9 +138,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         ListCallBudget listBudget = new ListCallBudget(settings.listRatePerMinute(), clock);
         OrchestratorCall call = new OrchestratorCall(tokens, listBudget);
         OrchestratorHealth health = new OrchestratorHealth(settings.retry().stopAfterFailures());
-        OrchestratorRetries retries = new OrchestratorRetries(settings.retry().maxAttempts(),
-                settings.retry().initialDelay(), settings.retry().maxDelay(), settings.retry().maxTime(), health, metrics,
-                clock);
+        OrchestratorRetries retries = new OrchestratorRetries(backoff, health, metrics, clock);
         registry.bind("orchestratorHealth", health);
         registry.bind("orchestratorCall", call);
         ServerClock serverClock = new ServerClock(clock);

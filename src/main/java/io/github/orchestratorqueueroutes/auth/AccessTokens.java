@@ -13,12 +13,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
+import io.github.orchestratorqueueroutes.http.Backoff;
+import io.github.orchestratorqueueroutes.http.RetryAfter;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.slf4j.Logger;
@@ -38,6 +41,8 @@ public class AccessTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Legacy on-prem tokens live 30 minutes and the reply does not say so. */
     private static final Duration PASSWORD_TOKEN_LIFETIME = Duration.ofMinutes(30);
+    /** Answers that refuse the credentials or the request: the settings are wrong. */
+    private static final Set<Integer> REFUSALS = Set.of(400, 401, 403);
 
     private final AuthMode mode;
     private final Credentials credentials;
@@ -46,6 +51,7 @@ public class AccessTokens {
     private final HttpClient http;
     private final Clock clock;
     private final RunMetrics metrics;
+    private final Backoff backoff;
 
     private String token;
     private Instant renewAt = Instant.MIN;
@@ -59,13 +65,17 @@ public class AccessTokens {
         }
     }
 
+    /** Without metrics, and with one attempt per token request. */
     public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock) {
-        this(mode, credentials, orchestratorUrl, timeout, clock, RunMetrics.discarding());
+        this(mode, credentials, orchestratorUrl, timeout, clock, RunMetrics.discarding(),
+                new Backoff(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
     }
 
+    /** @param backoff how a token request that failed transiently is repeated, as an Orchestrator call is */
     public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock,
-            RunMetrics metrics) {
+            RunMetrics metrics, Backoff backoff) {
         this.metrics = metrics;
+        this.backoff = backoff;
         this.mode = mode;
         this.credentials = credentials;
         this.orchestratorUrl = orchestratorUrl;
@@ -78,8 +88,17 @@ public class AccessTokens {
     }
 
     public synchronized Grant current() {
+        return current(backoff);
+    }
+
+    /** For a health probe, which must answer at once: one attempt, no waiting for an identity server to recover. */
+    public synchronized Grant currentWithoutRetries() {
+        return current(new Backoff(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+    }
+
+    private Grant current(Backoff repeats) {
         if (token == null || !clock.instant().isBefore(renewAt)) {
-            obtain();
+            obtain(repeats);
         }
         return new Grant("Bearer " + token, generation);
     }
@@ -100,7 +119,7 @@ public class AccessTokens {
         }
     }
 
-    private void obtain() {
+    private void obtain(Backoff repeats) {
         Instant now = clock.instant();
         switch (mode) {
             case TOKEN -> {
@@ -108,7 +127,7 @@ public class AccessTokens {
                 renewAt = Instant.MAX;
             }
             case CLIENT_CREDENTIALS -> {
-                JsonNode reply = clientCredentials();
+                JsonNode reply = clientCredentials(repeats);
                 token = reply.path("access_token").asText("");
                 if (token.isEmpty()) {
                     throw new AuthenticationException("The token endpoint " + credentials.tokenUrl()
@@ -118,7 +137,7 @@ public class AccessTokens {
                 renewAt = now.plus(renewMargin(Duration.ofSeconds(seconds)));
             }
             case PASSWORD -> {
-                token = passwordLogin();
+                token = passwordLogin(repeats);
                 renewAt = now.plus(renewMargin(PASSWORD_TOKEN_LIFETIME));
             }
         }
@@ -133,7 +152,7 @@ public class AccessTokens {
         return early.compareTo(ninetyPercent) > 0 ? early : ninetyPercent;
     }
 
-    private JsonNode clientCredentials() {
+    private JsonNode clientCredentials(Backoff repeats) {
         String form = "grant_type=client_credentials"
                 + "&client_id=" + encode(credentials.clientId())
                 + "&client_secret=" + encode(credentials.clientSecret())
@@ -145,25 +164,27 @@ public class AccessTokens {
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build();
         String where = "The token endpoint " + credentials.tokenUrl() + " (orchestrator.auth.token-url)";
-        HttpResponse<String> response = send(request, where);
+        HttpResponse<String> response = send(request, where, repeats);
         JsonNode body = jsonOrNull(response);
         if (body == null) {
             throw new AuthenticationException(where + " answered HTTP " + response.statusCode() + " with "
-                    + describeContentType(response) + " instead of JSON. The URL is probably wrong: for Automation "
-                    + "Cloud use https://cloud.uipath.com/identity_/connect/token, on-prem "
-                    + "https://{host}/identity/connect/token.", true);
+                    + describeContentType(response) + " instead of JSON." + (pointsAtAPage(response)
+                    ? " The URL is probably wrong: for Automation Cloud use "
+                    + "https://cloud.uipath.com/identity_/connect/token, on-prem https://{host}/identity/connect/token."
+                    : " The identity server is failing; the next run tries again."), pointsAtAPage(response));
         }
         if (response.statusCode() != 200) {
             String error = firstText(body, "error", "errorMessage", "title", "message");
-            throw new AuthenticationException(where + " refused the request (HTTP " + response.statusCode()
-                    + (error == null ? "" : ", " + error) + "). Check orchestrator.auth.client-id, "
-                    + "orchestrator.auth.client-secret and orchestrator.auth.scope against the external application.",
-                    true);
+            boolean refused = REFUSALS.contains(response.statusCode());
+            throw new AuthenticationException(where + (refused ? " refused the request" : " failed") + " (HTTP "
+                    + response.statusCode() + (error == null ? "" : ", " + error) + ")." + (refused
+                    ? " Check orchestrator.auth.client-id, orchestrator.auth.client-secret and orchestrator.auth.scope "
+                    + "against the external application." : " The next run tries again."), refused);
         }
         return body;
     }
 
-    private String passwordLogin() {
+    private String passwordLogin(Backoff repeats) {
         ObjectNode login = JSON.createObjectNode();
         login.put("tenancyName", credentials.tenancyName());
         login.put("usernameOrEmailAddress", credentials.username());
@@ -176,12 +197,17 @@ public class AccessTokens {
                 .POST(HttpRequest.BodyPublishers.ofString(login.toString()))
                 .build();
         String where = "The on-prem login " + url;
-        HttpResponse<String> response = send(request, where);
+        HttpResponse<String> response = send(request, where, repeats);
         JsonNode body = jsonOrNull(response);
         if (body == null) {
             throw new AuthenticationException(where + " answered HTTP " + response.statusCode() + " with "
-                    + describeContentType(response) + " instead of JSON. Check orchestrator.url: it must be the "
-                    + "Orchestrator base URL, without /odata.", true);
+                    + describeContentType(response) + " instead of JSON." + (pointsAtAPage(response)
+                    ? " Check orchestrator.url: it must be the Orchestrator base URL, without /odata."
+                    : " Orchestrator is failing; the next run tries again."), pointsAtAPage(response));
+        }
+        if (!REFUSALS.contains(response.statusCode()) && response.statusCode() != 200) {
+            throw new AuthenticationException(where + " failed (HTTP " + response.statusCode()
+                    + "). The next run tries again.", false);
         }
         String result = body.path("result").asText("");
         if (response.statusCode() != 200 || !body.path("success").asBoolean(false) || result.isEmpty()) {
@@ -193,27 +219,57 @@ public class AccessTokens {
         return result;
     }
 
-    private HttpResponse<String> send(HttpRequest request, String where) {
+    /**
+     * Sends a token request; a transient answer (408, 429, 502-504) or an I/O error is repeated as an Orchestrator
+     * call would be. What stays unreachable is not the user's to fix: the run ends with exit code 1, not 2.
+     */
+    private HttpResponse<String> send(HttpRequest request, String where, Backoff repeats) {
         String operation = mode == AuthMode.PASSWORD ? "POST Account/Authenticate" : "POST token";
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            metrics.call(operation, Integer.toString(response.statusCode()));
-            return response;
-        } catch (HttpTimeoutException e) {
-            metrics.call(operation, "io-error");
-            throw new AuthenticationException(where + " did not answer within " + timeout.toSeconds() + " s.", false);
-        } catch (ConnectException e) {
-            metrics.call(operation, "io-error");
-            throw new AuthenticationException(where + " cannot be reached (connection refused or no route); "
-                    + "check the URL and the network.", false);
-        } catch (IOException e) {
-            metrics.call(operation, "io-error");
-            throw new AuthenticationException(where + " cannot be reached: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuthenticationException(where + " was not asked: the run is stopping.", false);
+        Instant started = clock.instant();
+        for (int attempt = 1; ; attempt++) {
+            String problem;
+            Duration retryAfter = null;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                metrics.call(operation, Integer.toString(response.statusCode()));
+                if (!Backoff.TRANSIENT.contains(response.statusCode())) {
+                    return response;
+                }
+                problem = where + " answered HTTP " + response.statusCode();
+                retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock);
+            } catch (HttpTimeoutException e) {
+                metrics.call(operation, "io-error");
+                problem = where + " did not answer within " + timeout.toSeconds() + " s";
+            } catch (ConnectException e) {
+                metrics.call(operation, "io-error");
+                problem = where + " cannot be reached (connection refused or no route); check the URL and the network";
+            } catch (IOException e) {
+                metrics.call(operation, "io-error");
+                problem = where + " cannot be reached: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AuthenticationException(where + " was not asked: the run is stopping.", false);
+            }
+            Duration delay = repeats.delay(attempt, retryAfter);
+            if (!repeats.allows(attempt, started, delay, clock.instant())) {
+                throw new AuthenticationException(problem + (attempt > 1 ? " (" + attempt + " attempts)" : "")
+                        + ". No token could be had; the next run tries again.", false);
+            }
+            LOG.info("{}; attempt {} of {} in {} s", problem, attempt + 1, repeats.maxAttempts(),
+                    String.format("%.1f", delay.toMillis() / 1000.0));
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AuthenticationException(where + " was not asked again: the run is stopping.", false);
+            }
         }
+    }
+
+    /** An HTML or text page with 200 or 404: the URL names a web page or nothing, not the identity server. */
+    private static boolean pointsAtAPage(HttpResponse<String> response) {
+        return response.statusCode() == 200 || response.statusCode() == 404;
     }
 
     private static JsonNode jsonOrNull(HttpResponse<String> response) {

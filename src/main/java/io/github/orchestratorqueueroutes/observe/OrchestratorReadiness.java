@@ -33,7 +33,7 @@ public class OrchestratorReadiness extends ReadinessCheck {
     protected Probe probe() {
         AccessTokens.Grant grant;
         try {
-            grant = tokens.current();
+            grant = tokens.currentWithoutRetries();
         } catch (AuthenticationException e) {
             return new Probe(false, "No token: " + SecretMasker.mask(e.getMessage()));
         }

@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.github.orchestratorqueueroutes.http.RetryAfter;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -3,6 +3,7 @@ package io.github.orchestratorqueueroutes.retry;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.orchestratorqueueroutes.http.Backoff;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import org.apache.camel.Exchange;
 
@@ -44,7 +45,7 @@ public class OrchestratorHealth {
 
     /** A call failed for good; only failures that say nothing about the request itself count. */
     void failedForGood(Throwable failure) {
-        if (failure instanceof OrchestratorCallException call && !OrchestratorRetries.TRANSIENT.contains(call.status())
+        if (failure instanceof OrchestratorCallException call && !Backoff.TRANSIENT.contains(call.status())
                 && call.status() >= 400) {
             consecutiveFailures.set(0);
             return;

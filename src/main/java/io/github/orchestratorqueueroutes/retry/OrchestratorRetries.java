@@ -5,12 +5,11 @@ import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
+import io.github.orchestratorqueueroutes.http.Backoff;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public class OrchestratorRetries {
 
-    static final Set<Integer> TRANSIENT = Set.of(408, 429, 502, 503, 504);
     private static final String STARTED = "orchestratorCallStarted";
     private static final String TOKEN_RENEWED = "orchestratorTokenRenewed";
     private static final String NEXT_DELAY = "orchestratorRetryDelay";
@@ -35,22 +33,15 @@ public class OrchestratorRetries {
     private static final String ATTEMPTS = "orchestratorAttempts";
     private static final Logger LOG = LoggerFactory.getLogger(OrchestratorRetries.class);
 
-    private final int maxAttempts;
-    private final Duration initialDelay;
-    private final Duration maxDelay;
-    private final Duration maxTime;
+    private final Backoff backoff;
     private final Clock clock;
     private final OrchestratorHealth health;
     private final RunMetrics metrics;
 
-    public OrchestratorRetries(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration maxTime,
-            OrchestratorHealth health, RunMetrics metrics, Clock clock) {
+    public OrchestratorRetries(Backoff backoff, OrchestratorHealth health, RunMetrics metrics, Clock clock) {
         this.health = health;
         this.metrics = metrics;
-        this.maxAttempts = maxAttempts;
-        this.initialDelay = initialDelay;
-        this.maxDelay = maxDelay;
-        this.maxTime = maxTime;
+        this.backoff = backoff;
         this.clock = clock;
     }
 
@@ -75,11 +66,10 @@ public class OrchestratorRetries {
             return false;
         }
         Instant started = exchange.getVariable(STARTED, clock.instant(), Instant.class);
-        boolean withinTime = !clock.instant().plus(delay).isAfter(started.plus(maxTime));
-        boolean retry = attempt < maxAttempts && withinTime;
+        boolean retry = backoff.allows(attempt, started, delay, clock.instant());
         if (retry) {
             LOG.info("{}: {}; attempt {} of {} in {} s", request.describe(), shortReason(failure), attempt + 1,
-                    maxAttempts, String.format("%.1f", delay.toMillis() / 1000.0));
+                    backoff.maxAttempts(), String.format("%.1f", delay.toMillis() / 1000.0));
         } else {
             LOG.warn("{}: {}; giving up after {} attempt(s)", request.describe(), shortReason(failure), attempt);
             health.failedForGood(failure);
@@ -91,7 +81,7 @@ public class OrchestratorRetries {
     static boolean repeatable(Throwable failure, OrchestratorRequest request) {
         boolean startsExport = request != null && "POST".equals(request.method());
         if (failure instanceof OrchestratorCallException call) {
-            if (Integer.valueOf(4502).equals(call.errorCode()) || !TRANSIENT.contains(call.status())) {
+            if (Integer.valueOf(4502).equals(call.errorCode()) || !Backoff.TRANSIENT.contains(call.status())) {
                 return false;
             }
             return !startsExport || call.status() == 429;
@@ -118,18 +108,10 @@ public class OrchestratorRetries {
     }
 
     Duration delayFor(Throwable failure, int attempt) {
-        if (failure instanceof OrchestratorCallException call) {
-            if (call.status() == 401) {
-                return Duration.ZERO;
-            }
-            if (call.retryAfter() != null) {
-                return call.retryAfter();
-            }
+        if (failure instanceof OrchestratorCallException call && call.status() == 401) {
+            return Duration.ZERO;
         }
-        long base = initialDelay.toMillis() << Math.min(20, Math.max(0, attempt - 1));
-        long capped = Math.min(base, maxDelay.toMillis());
-        // "equal jitter": at least half the back-off, so callers that failed together do not retry together
-        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+        return backoff.delay(attempt, failure instanceof OrchestratorCallException call ? call.retryAfter() : null);
     }
 
     /** onRedelivery: prepares the same call again (with a fresh token after a 401). */

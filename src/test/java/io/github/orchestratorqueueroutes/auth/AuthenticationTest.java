@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.orchestratorqueueroutes.simulator.OrchestratorSimulator.SimulatedReply;
 import io.github.orchestratorqueueroutes.simulator.RecordedRequest;
 import io.github.orchestratorqueueroutes.simulator.SimulatorAccounts;
 import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
@@ -15,7 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthenticationTest extends AgainstSimulator {
-
 
     @ParameterizedTest
     @ValueSource(strings = {"token", "client-credentials", "password"})
@@ -112,11 +115,45 @@ class AuthenticationTest extends AgainstSimulator {
     }
 
     @Test
-    void unreachableTokenEndpointFailsTheRunWithoutCallingItAConfigurationError() {
-        ProductRun.Result run = product.clientCredentials()
+    void unreachableTokenEndpointIsRepeatedThenFailsTheRunWithoutCallingItAConfigurationError() {
+        ProductRun.Result run = product.clientCredentials().with("orchestrator.retry.max-attempts", "3")
+                .with("orchestrator.retry.initial-delay", "PT0.05S")
                 .with("orchestrator.auth.token-url", "http://127.0.0.1:1/identity_/connect/token").runOnce();
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.logs()).contains("cannot be reached").contains("orchestrator.auth.token-url");
+        assertThat(run.logs()).contains("cannot be reached").contains("orchestrator.auth.token-url")
+                .contains("attempt 3 of 3").contains("(3 attempts). No token could be had; the next run tries again");
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {503, 502, 429})
+    void anIdentityServerThatFailsTwiceIsWaitedFor(int status) {
+        AtomicInteger failures = new AtomicInteger();
+        product.simulator().intercept(r -> r.path().equals(SimulatorAccounts.TOKEN_PATH)
+                && failures.getAndIncrement() < 2
+                ? Optional.of(new SimulatedReply(status, "text/html", "<html><body>Service Unavailable</body></html>",
+                        Map.of("Retry-After", "0")))
+                : Optional.empty());
+
+        ProductRun.Result run = product.clientCredentials().with("orchestrator.retry.initial-delay", "PT0.05S")
+                .runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        assertThat(run.count("cleared")).isPositive();
+        assertThat(run.requests()).filteredOn(r -> r.path().equals(SimulatorAccounts.TOKEN_PATH)).hasSize(3);
+    }
+
+    @Test
+    void anIdentityServerThatStaysDownEndsTheRunWithExitOneNotTwo() {
+        product.simulator().intercept(r -> r.path().equals(SimulatorAccounts.TOKEN_PATH)
+                ? Optional.of(new SimulatedReply(503, "text/html", "<html>down</html>", Map.of()))
+                : Optional.empty());
+
+        ProductRun.Result run = product.clientCredentials().with("orchestrator.retry.max-attempts", "2")
+                .with("orchestrator.retry.initial-delay", "PT0.05S").runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.logs()).contains("answered HTTP 503 (2 attempts). No token could be had")
+                .doesNotContain("The URL is probably wrong");
     }
 }

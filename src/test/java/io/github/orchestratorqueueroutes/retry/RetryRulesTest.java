@@ -16,7 +16,7 @@ import java.util.Map;
 import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
-import io.github.orchestratorqueueroutes.odata.RetryAfter;
+import io.github.orchestratorqueueroutes.http.RetryAfter;
 import io.github.orchestratorqueueroutes.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +56,8 @@ class RetryRulesTest {
 
     @Test
     void waitIsRetryAfterElseExponentialWithJitterAndACap() {
-        OrchestratorRetries retries = new OrchestratorRetries(5, Duration.ofMillis(100), Duration.ofMillis(1000),
-                Duration.ofMinutes(1), new OrchestratorHealth(10), io.github.orchestratorqueueroutes.observe.RunMetrics.discarding(),
+        OrchestratorRetries retries = new OrchestratorRetries(new io.github.orchestratorqueueroutes.http.Backoff(5,
+                Duration.ofMillis(100), Duration.ofMillis(1000), Duration.ofMinutes(1)), new OrchestratorHealth(10), io.github.orchestratorqueueroutes.observe.RunMetrics.discarding(),
                 Clock.systemUTC());
 
         assertThat(retries.delayFor(new OrchestratorCallException("x", 429, null, Duration.ofSeconds(7)), 1))

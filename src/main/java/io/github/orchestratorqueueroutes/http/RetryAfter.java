@@ -1,4 +1,4 @@
-package io.github.orchestratorqueueroutes.odata;
+package io.github.orchestratorqueueroutes.http;
 
 import java.time.Clock;
 import java.time.Duration;

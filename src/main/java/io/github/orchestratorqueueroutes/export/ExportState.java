@@ -118,13 +118,16 @@ public class ExportState {
     /**
      * The export was delivered: it is no longer in flight and, in a recurring archive, the queue's next window starts
      * where this one ended. One write, so a crash cannot leave the window moved and the export still in flight.
+     *
+     * @param runStartedAt Orchestrator's time when the run that made it began, from which export.every counts
      */
-    public synchronized void delivered(String key, ExportWindow window) {
+    public synchronized void delivered(String key, ExportWindow window, Instant runStartedAt) {
         ObjectNode state = read();
         state.with("inFlight").remove(key);
-        ObjectNode archive = state.with("archive").with(key);
-        archive.put("deliveredAt", clock.instant().toString());
-        if (window != null) {
+        ObjectNode archive = state.with("archive").with(archiveKey(key));
+        archive.put("runStartedAt", runStartedAt.toString());
+        Instant before = instant(archive.get("archivedUpTo"));
+        if (window != null && (before == null || window.to().isAfter(before))) {
             archive.put("archivedUpTo", window.to().toString());
         }
         write(state);
@@ -132,12 +135,20 @@ public class ExportState {
 
     /** Where the queue's next window starts: the end of its last delivered one; empty before the first. */
     public synchronized Optional<Instant> archivedUpTo(String key) {
-        return Optional.ofNullable(instant(read().path("archive").path(key).get("archivedUpTo")));
+        return Optional.ofNullable(instant(read().path("archive").path(archiveKey(key)).get("archivedUpTo")));
     }
 
-    /** When the queue's last export was delivered, in Orchestrator's time; empty before the first. */
-    public synchronized Optional<Instant> lastDelivered(String key) {
-        return Optional.ofNullable(instant(read().path("archive").path(key).get("deliveredAt")));
+    /** When the run that delivered the queue's last export began, in Orchestrator's time; empty before the first. */
+    public synchronized Optional<Instant> lastExportRun(String key) {
+        return Optional.ofNullable(instant(read().path("archive").path(archiveKey(key)).get("runStartedAt")));
+    }
+
+    /**
+     * A queue's archive is one series of windows whichever folder of a shared queue exported it, so its key leaves
+     * the folder out of the export's key (folder/queue/filter): a changed folder list does not start a second series.
+     */
+    private static String archiveKey(String key) {
+        return key.substring(key.indexOf('/') + 1);
     }
 
     private Instant instant(com.fasterxml.jackson.databind.JsonNode node) {

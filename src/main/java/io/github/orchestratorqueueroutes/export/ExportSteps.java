@@ -20,6 +20,7 @@ import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
 import io.github.orchestratorqueueroutes.odata.ServerClock;
 import io.github.orchestratorqueueroutes.purge.PurgeCriteria;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
+import io.github.orchestratorqueueroutes.run.ArchiveBounds;
 import io.github.orchestratorqueueroutes.run.ArchiveScope;
 import io.github.orchestratorqueueroutes.run.AuditAction;
 import io.github.orchestratorqueueroutes.run.AuditEntry;
@@ -57,6 +58,7 @@ public class ExportSteps {
     private final List<PlannedExport> plan = new java.util.ArrayList<>();
     /** Where this run's windows end (the run's start in Orchestrator's time minus the overlap); null: snapshots. */
     private Instant windowsEnd;
+    private Instant runStartedAt;
     private boolean requested;
 
     /**
@@ -87,6 +89,7 @@ public class ExportSteps {
     public synchronized void beginRun(Exchange exchange) {
         plan.clear();
         requested = exchange.getVariable(RunRequest.VARIABLE) != null;
+        runStartedAt = serverClock.instant();
         windowsEnd = null;
         if (!settings.snapshot()) {
             if (serverClock.known()) {
@@ -121,6 +124,12 @@ public class ExportSteps {
                         + "(it is case-sensitive) and orchestrator.folders", name);
             }
         }
+        ArchiveBounds bounds = RunPlan.options(exchange).archiveBounds();
+        if (bounds != null) {
+            // the purge after this export clears only what the archive holds, also in queues not due today
+            plan.forEach(p -> bounds.archivedUpTo(p.queue().id(),
+                    state.archivedUpTo(p.stateKey()).orElse(Instant.EPOCH)));
+        }
         exchange.getMessage().setBody(plan.stream().filter(this::due).toList());
     }
 
@@ -133,10 +142,11 @@ public class ExportSteps {
         if (state.inFlight(planned.stateKey()).isPresent()) {
             return true;
         }
-        Optional<Instant> last = state.lastDelivered(planned.stateKey());
-        if (!requested && last.isPresent() && !settings.every().isZero()
-                && last.get().plus(settings.every()).isAfter(serverClock.instant())) {
-            LOG.info("{} is not due: the last one was delivered {} (export.every={})", what, last.get(),
+        Optional<Instant> last = state.lastExportRun(planned.stateKey());
+        // a hundredth of the period early still counts, so a daily schedule that fires a little early exports daily
+        Duration every = settings.every().minus(settings.every().dividedBy(100));
+        if (!requested && last.isPresent() && !every.isZero() && last.get().plus(every).isAfter(runStartedAt)) {
+            LOG.info("{} is not due: the last one was made by the run of {} (export.every={})", what, last.get(),
                     settings.every());
             return false;
         }
@@ -291,7 +301,11 @@ public class ExportSteps {
     public void recordDelivered(Exchange exchange) {
         ExportJob job = job(exchange);
         DeliveredStream stream = job.delivered;
-        state.delivered(job.stateKey, job.window);
+        state.delivered(job.stateKey, job.window, runStartedAt);
+        ArchiveBounds bounds = RunPlan.options(exchange).archiveBounds();
+        if (bounds != null && job.window != null) {
+            bounds.archivedUpTo(job.queue.id(), job.window.to());
+        }
         ArchiveScope archive = RunPlan.options(exchange).archive();
         if (archive != null && job.window != null) {
             archive.delivered(job.queue.id(), PurgeCriteria.Archived.finishedBefore(job.window.to()));

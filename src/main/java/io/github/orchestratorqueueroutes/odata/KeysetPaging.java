@@ -181,6 +181,11 @@ public class KeysetPaging {
         public RuntimeException failure() {
             return failure;
         }
+
+        /** True once every page was read: not ended by a failure nor by {@code keepListing}. */
+        public boolean complete() {
+            return failure == null && !cursor.more();
+        }
     }
 
     /** Sets the request for the next page of the walk in variable {@value #CURSOR}. */

@@ -24,23 +24,32 @@ public final class PurgeCriteria {
     static final int MAX_QUEUES_IN_FILTER = 50;
 
     /**
-     * For archive-then-purge, what the archive of one queue holds: the items up to an Id (a whole-queue snapshot:
-     * every item at or below the highest Id noted before it started existed then) or the items that finished before
-     * a time (the windows of a recurring archive, delivered from the first one on).
+     * What the archive of one queue holds, so the purge clears nothing it does not: the items up to an Id (a
+     * whole-queue snapshot: every item at or below the highest Id noted before it started existed then) or the items
+     * that finished before a time (the windows of a recurring archive, delivered from the first one on). With
+     * {@code unfinishedToo}, items that never finished processing, which no window holds, may be cleared as well.
      */
-    public record Archived(Long highestId, Instant finishedBefore) {
+    public record Archived(Long highestId, Instant finishedBefore, boolean unfinishedToo) {
 
+        /** Archive-then-purge of a snapshot. */
         public static Archived upToId(long highestId) {
-            return new Archived(highestId, null);
+            return new Archived(highestId, null, false);
         }
 
+        /** Archive-then-purge of windows: only what a delivered window holds. */
         public static Archived finishedBefore(Instant end) {
-            return new Archived(null, end);
+            return new Archived(null, end, false);
+        }
+
+        /** A plain purge beside a windowed export: what finished later waits for its window. */
+        public static Archived waitingForArchive(Instant end) {
+            return new Archived(null, end, true);
         }
 
         String filter(long queueId) {
-            return "(QueueDefinitionId eq " + queueId + " and " + (highestId != null ? "Id le " + highestId
-                    : "EndProcessing lt " + finishedBefore) + ")";
+            String held = highestId != null ? "Id le " + highestId : "EndProcessing lt " + odataTime(finishedBefore);
+            return "(QueueDefinitionId eq " + queueId + " and " + (unfinishedToo ? "(" + held
+                    + " or EndProcessing eq null)" : held) + ")";
         }
 
         boolean covers(JsonNode listed) {
@@ -48,8 +57,17 @@ public final class PurgeCriteria {
                 return listed.path("Id").asLong(Long.MAX_VALUE) <= highestId;
             }
             Instant end = time(listed.get("EndProcessing"));
-            return end != null && end.isBefore(finishedBefore);
+            return end == null ? unfinishedToo && isNull(listed.get("EndProcessing")) : end.isBefore(finishedBefore);
         }
+    }
+
+    /** A time as a $filter literal: whole seconds, rounded down (.NET keeps 7 fractional digits, Java may send 9). */
+    public static String odataTime(Instant instant) {
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
+    private static boolean isNull(JsonNode field) {
+        return field == null || field.isNull();
     }
 
     private final Set<String> statuses;
@@ -78,7 +96,7 @@ public final class PurgeCriteria {
 
     /** The latest finish time an item may have, or null when age does not matter. */
     public Instant cutoff(Instant now) {
-        return olderThan.isZero() ? null : now.minus(olderThan);
+        return olderThan.isZero() ? null : now.minus(olderThan).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     /**
@@ -109,12 +127,12 @@ public final class PurgeCriteria {
             filter.append(" and (").append(exportFilter).append(')');
         }
         if (since != null) {
-            String at = since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            String at = odataTime(since);
             filter.append(" and (EndProcessing ge ").append(at)
                     .append(" or (EndProcessing eq null and CreationTime ge ").append(at).append("))");
         }
         if (cutoff != null) {
-            String at = cutoff.toString();
+            String at = odataTime(cutoff);
             filter.append(" and (EndProcessing lt ").append(at)
                     .append(" or (EndProcessing eq null and CreationTime lt ").append(at).append("))");
         }

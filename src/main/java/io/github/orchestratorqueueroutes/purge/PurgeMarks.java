@@ -30,12 +30,15 @@ public class PurgeMarks {
     /**
      * One folder's pass over one selection.
      *
-     * @param since     list only items that finished at or after this; null for a full sweep
-     * @param startedAt Orchestrator's time when the pass began, the mark it sets when it succeeds; null when the
-     *                  server's time is unknown, and then the pass sets no mark
-     * @param why       why a pass is full, for the log and the summary; null for an incremental one
+     * @param since      list only items that finished at or after this; null for a full sweep
+     * @param workedUpTo the mark the pass sets when it succeeds: Orchestrator's time when it began, or the latest
+     *                   time up to which items were eligible if earlier; null when the server's time is unknown,
+     *                   and then the pass sets no mark
+     * @param startedAt  Orchestrator's time when the pass began, the time of its full sweep if it is one
+     * @param why        why a pass is full, for the log and the summary; null for an incremental one
      */
-    public record Pass(String key, String selection, Instant since, Instant startedAt, String why) {
+    public record Pass(String key, String selection, Instant since, Instant workedUpTo, Instant startedAt,
+            String why) {
 
         public boolean full() {
             return since == null;
@@ -58,11 +61,18 @@ public class PurgeMarks {
      * @param selection   the selection's description, the same text for the same statuses, queues and age
      * @param fullRequest a full sweep was asked for (request file, command line)
      * @param serverTime  whether {@code serverClock} tells Orchestrator's time (from an answer's Date header)
+     * @param atMost      the latest time the pass can work up to, when items that finished later are not eligible yet
+     *                    (the age cutoff, or their archive); null when it is the pass's start
      */
-    public synchronized Pass plan(long folderId, String selection, boolean fullRequest, boolean serverTime) {
+    public synchronized Pass plan(long folderId, String selection, boolean fullRequest, boolean serverTime,
+            Instant atMost) {
         String key = folderId + "/" + StateDocument.shortHash(selection);
         Instant now = serverClock.instant();
         Instant startedAt = serverTime ? now.truncatedTo(ChronoUnit.SECONDS) : null;
+        Instant workedUpTo = startedAt;
+        if (workedUpTo != null && atMost != null && atMost.isBefore(workedUpTo)) {
+            workedUpTo = atMost.truncatedTo(ChronoUnit.SECONDS);
+        }
         JsonNode entry = document.read().path("purgeMarks").path(key);
         Instant mark = instant(entry.get("mark"));
         Instant lastFullSweep = instant(entry.get("lastFullSweep"));
@@ -75,23 +85,22 @@ public class PurgeMarks {
             why = "last full sweep " + lastFullSweep + " (purge.full-sweep-every=" + fullSweepEvery + ")";
         }
         Instant since = why == null ? mark.minus(overlap) : null;
-        return new Pass(key, selection, since, startedAt, why);
+        return new Pass(key, selection, since, workedUpTo, startedAt, why);
     }
 
     /** The pass handled every item it listed and read every page: its selection is worked up to its start. */
     public synchronized void passSucceeded(Pass pass) {
-        if (pass.startedAt() == null) {
+        if (pass.workedUpTo() == null) {
             return;
         }
         ObjectNode state = document.read();
         ObjectNode entry = state.with("purgeMarks").with(pass.key());
         Instant previous = instant(entry.get("mark"));
-        if (previous != null && previous.isAfter(pass.startedAt())) {
-            // a later pass (another instance of the cluster, a request run) already got further
-            return;
-        }
         entry.put("selection", pass.selection());
-        entry.put("mark", pass.startedAt().toString());
+        if (previous == null || !previous.isAfter(pass.workedUpTo())) {
+            // else a later pass (another instance of the cluster, a request run) already got further
+            entry.put("mark", pass.workedUpTo().toString());
+        }
         if (pass.full()) {
             entry.put("lastFullSweep", pass.startedAt().toString());
         }

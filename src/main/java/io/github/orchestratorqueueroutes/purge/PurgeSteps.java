@@ -43,8 +43,8 @@ public class PurgeSteps {
     public static final String FRESH_VERDICT = "freshVerdict";
     public static final String LISTED_ROWS = "purgeListedRows";
     public static final String PASS = "purgePass";
-    /** Items of the folder's pass that failed; the split's item exchanges share the one counter. */
-    public static final String FAILED_ITEMS = "purgeFailedItems";
+    /** Items of the folder's pass that failed or were not begun; the split's item exchanges share the counter. */
+    public static final String UNHANDLED_ITEMS = "purgeUnhandledItems";
 
     private static final Logger LOG = LoggerFactory.getLogger(PurgeSteps.class);
 
@@ -108,10 +108,14 @@ public class PurgeSteps {
         }
         List<Long> selected = queueNames.isEmpty() ? null : ids;
         ArchiveScope archive = RunPlan.options(exchange).archive();
-        Map<Long, PurgeCriteria.Archived> archived = archive == null ? Map.of() : archive.archived();
+        Map<Long, PurgeCriteria.Archived> archived = archive != null ? archive.archived()
+                : waitingForArchive(exchange, ids);
         if (archive != null) {
-            // only queues whose export was delivered, and in them only items that existed when it started
+            // only queues whose export was delivered, and in them only what the delivered files hold
             selected = ids.stream().filter(archived::containsKey).toList();
+        } else if (selected == null && !archived.isEmpty()) {
+            // the bounds are per queue: name the folder's queues in the filter
+            selected = ids;
         }
         exchange.setVariable(QUEUE_IDS, selected);
         if (selected != null && selected.isEmpty()) {
@@ -119,9 +123,10 @@ public class PurgeSteps {
             exchange.removeVariable(LISTED_ROWS);
             return;
         }
-        PurgeMarks.Pass pass = archive == null ? plannedPass(exchange, folder) : null;
+        PurgeMarks.Pass pass = archive == null
+                ? plannedPass(exchange, folder, workedUpToAtMost(exchange, archived)) : null;
         exchange.setVariable(PASS, pass);
-        exchange.setVariable(FAILED_ITEMS, new AtomicInteger());
+        exchange.setVariable(UNHANDLED_ITEMS, new AtomicInteger());
         KeysetPaging.Cursor cursor = new KeysetPaging.Cursor("odata/QueueItems",
                 criteria.listFilter(selected, cutoff(exchange), archived, pass == null ? null : pass.since()),
                 folder.id(), pageSize, "GET QueueItems");
@@ -143,10 +148,45 @@ public class PurgeSteps {
         return rows == null ? Collections.emptyIterator() : rows;
     }
 
-    /** Archive-then-purge lists what the archive covers, whatever the marks say, and sets none. */
-    private PurgeMarks.Pass plannedPass(Exchange exchange, FolderRef folder) {
+    /**
+     * Beside an export in windows, each exported queue of the folder is cleared only up to the end of its archive; a
+     * queue whose export was not even planned (its folder failed) waits as if nothing were archived yet.
+     */
+    private Map<Long, PurgeCriteria.Archived> waitingForArchive(Exchange exchange, List<Long> ids) {
         RunOptions options = RunPlan.options(exchange);
-        PurgeMarks.Pass pass = marks.plan(folder.id(), options.selection(), options.fullSweep(), serverClock.known());
+        if (options.archiveBounds() == null) {
+            return Map.of();
+        }
+        Map<Long, PurgeCriteria.Archived> bounds = options.archiveBounds().bounds();
+        Map<Long, PurgeCriteria.Archived> waiting = new java.util.HashMap<>();
+        for (long id : ids) {
+            QueueDirectory.Queue queue = queues.find(folder(exchange).id(), id);
+            if (options.exportQueues().isEmpty() || options.exportQueues().contains(queue.name())) {
+                waiting.put(id, bounds.getOrDefault(id, PurgeCriteria.Archived.waitingForArchive(Instant.EPOCH)));
+            }
+        }
+        return Map.copyOf(waiting);
+    }
+
+    /**
+     * The latest time a pass can have worked up to: items that finished later were not eligible (the age cutoff) or
+     * wait for their archive, so a mark past it would leave them to the next full sweep.
+     */
+    private static Instant workedUpToAtMost(Exchange exchange, Map<Long, PurgeCriteria.Archived> archived) {
+        Instant limit = cutoff(exchange);
+        for (PurgeCriteria.Archived bound : archived.values()) {
+            if (bound.finishedBefore() != null && (limit == null || bound.finishedBefore().isBefore(limit))) {
+                limit = bound.finishedBefore();
+            }
+        }
+        return limit;
+    }
+
+    /** Archive-then-purge lists what the archive covers, whatever the marks say, and sets none. */
+    private PurgeMarks.Pass plannedPass(Exchange exchange, FolderRef folder, Instant workedUpToAtMost) {
+        RunOptions options = RunPlan.options(exchange);
+        PurgeMarks.Pass pass = marks.plan(folder.id(), options.selection(), options.fullSweep(), serverClock.known(),
+                workedUpToAtMost);
         if (pass.full()) {
             LOG.info("purge {} ({}): full sweep, every finished item is listed: {}", folder.path(), folder.id(),
                     pass.why());
@@ -163,10 +203,27 @@ public class PurgeSteps {
      */
     public void endFolder(Exchange exchange) {
         PurgeMarks.Pass pass = exchange.getVariable(PASS, PurgeMarks.Pass.class);
-        AtomicInteger failed = exchange.getVariable(FAILED_ITEMS, AtomicInteger.class);
-        if (pass != null && failed.get() == 0 && !RunPlan.options(exchange).dryRun()) {
+        KeysetPaging.Rows rows = exchange.getVariable(LISTED_ROWS, KeysetPaging.Rows.class);
+        AtomicInteger unhandled = exchange.getVariable(UNHANDLED_ITEMS, AtomicInteger.class);
+        if (pass != null && rows != null && rows.complete() && unhandled.get() == 0
+                && !RunPlan.options(exchange).dryRun()) {
             marks.passSucceeded(pass);
         }
+    }
+
+    /**
+     * Whether an item may begin: not once the service is stopping or a failure stopped the run. An item left so is
+     * counted, and the folder's mark does not move past it.
+     */
+    public boolean mayBegin(Exchange exchange) {
+        if (shutdownGuard.running(exchange)) {
+            return true;
+        }
+        AtomicInteger unhandled = exchange.getVariable(UNHANDLED_ITEMS, AtomicInteger.class);
+        if (unhandled != null) {
+            unhandled.incrementAndGet();
+        }
+        return false;
     }
 
     /** After the split over {@link #listedItems}: a page that could not be read fails the folder now. */
@@ -270,14 +327,14 @@ public class PurgeSteps {
 
     public void recordFailure(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        AtomicInteger unhandled = exchange.getVariable(UNHANDLED_ITEMS, AtomicInteger.class);
+        if (unhandled != null) {
+            unhandled.incrementAndGet();
+        }
         if (FailureScope.stopsTheRun(failure)) {
             // the item is left for the next run; the run stops once the items in flight are done
             journal.stopRun(failure);
             return;
-        }
-        AtomicInteger failed = exchange.getVariable(FAILED_ITEMS, AtomicInteger.class);
-        if (failed != null) {
-            failed.incrementAndGet();
         }
         String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
         LOG.warn("Item {} failed: {}", item(exchange).itemId(), reason);

@@ -61,7 +61,7 @@ public class RunPlan {
             return new RunOptions(settings.export().enabled(), settings.purgeEnabled(), settings.folders(),
                     settings.purgeQueues(), settings.export().queues(),
                     new PurgeCriteria(settings.purgeStatuses(), settings.purgeOlderThan()), settings.purgeDryRun(), null,
-                    settings.runFull());
+                    settings.runFull(), bounds(settings.export().enabled() && settings.purgeEnabled()));
         }
         boolean archiveThenPurge = "archive-then-purge".equals(request.job());
         boolean export = request.job() == null ? settings.export().enabled()
@@ -78,7 +78,13 @@ public class RunPlan {
                 new PurgeCriteria(statuses, olderThan, archiveThenPurge ? settings.export().filter() : null),
                 request.dryRun() == null ? settings.purgeDryRun() : request.dryRun(),
                 archiveThenPurge ? new ArchiveScope() : null,
-                request.full() == null ? settings.runFull() : request.full());
+                request.full() == null ? settings.runFull() : request.full(),
+                bounds(export && purge && !archiveThenPurge));
+    }
+
+    /** A windowed export beside a purge: the purge clears what the archive already holds. */
+    private ArchiveBounds bounds(boolean exportAndPurge) {
+        return exportAndPurge && !settings.export().snapshot() ? new ArchiveBounds() : null;
     }
 
     private static String canonical(String status) {

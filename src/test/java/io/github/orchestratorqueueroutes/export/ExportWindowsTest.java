@@ -113,12 +113,7 @@ class ExportWindowsTest {
             assertThat(starts).as("one export start per queue in four runs").hasSize(4);
             assertThat(starts.stream().map(RecordedRequest::path).distinct()).hasSize(4);
 
-            // a day passes: the state says the exports were delivered then
-            Path state = exportState();
-            ObjectNode document = (ObjectNode) JSON.readTree(state.toFile());
-            String aDayAgo = Instant.now().minus(Duration.ofHours(25)).toString();
-            document.get("archive").forEach(queue -> ((ObjectNode) queue).put("deliveredAt", aDayAgo));
-            Files.writeString(state, document.toString());
+            aDayPasses();
 
             ProductRun.Result nextDay = product.runOnce();
 
@@ -126,6 +121,73 @@ class ExportWindowsTest {
             assertThat(nextDay.summary().get("exports")).allSatisfy(e ->
                     assertThat(e.get("windowFrom").isNull()).as("the next day's window follows on").isFalse());
         }
+    }
+
+    @Test
+    void besideADailyExportTheHourlyPurgeClearsOnlyWhatTheArchiveHolds() throws IOException {
+        try (ProductRun product = new ProductRun(out).with("export.enabled", "true")
+                .with("export.queues", "Queue Demo").with("export.target", "file:" + out.resolve("exports"))
+                .with("purge.overlap", "PT1S")) {
+            SimulatedTenant tenant = product.simulator().tenant();
+            ProductRun.Result first = product.runOnce();
+            assertThat(first.count("exported")).isEqualTo(1);
+            assertThat(first.count("cleared")).isPositive();
+            long waiting = tenant.addItem(SimulatedTenant.QUEUE_DEMO, "Successful", Instant.now());
+            long otherQueue = tenant.addItem(SimulatedTenant.BANANA_QUEUE, "Successful", Instant.now());
+            laterThanOverlap();
+
+            ProductRun.Result sameDay = product.runOnce();
+
+            assertThat(sameDay.count("exported")).as("the queue is not due again today").isZero();
+            assertThat(ids(sameDay.puts())).as("a queue that is not exported is purged as before")
+                    .contains(otherQueue).doesNotContain(waiting);
+            assertThat(tenant.snapshot().get(waiting).get("SpecificContent").isEmpty()).as("not archived yet")
+                    .isFalse();
+
+            aDayPasses();
+            ProductRun.Result nextDay = product.runOnce();
+
+            assertThat(nextDay.count("exported")).isEqualTo(1);
+            assertThat(ids(nextDay.puts())).contains(waiting);
+            Path file = out.resolve("exports").resolve(nextDay.summary().at("/exports/0/file").asText());
+            assertThat(Files.readAllLines(file)).as("the archive holds the item with its content")
+                    .anyMatch(l -> l.startsWith(waiting + ",") && l.contains("EmployeeName"));
+        }
+    }
+
+    @Test
+    void theArchiveOfASharedQueueGoesOnWhenItIsExportedFromAnotherFolder() {
+        try (ProductRun product = new ProductRun(out).exportOnly("Supplier Invoices").with("export.every", "PT0S")
+                .with("purge.overlap", "PT1S")) {
+            ProductRun.Result fromShared = product.runOnce();
+            laterThanOverlap();
+
+            ProductRun.Result fromBanana = product.with("orchestrator.folders", "Banana").runOnce();
+
+            assertThat(fromShared.summary().at("/exports/0/windowFrom").isNull()).isTrue();
+            assertThat(fromBanana.summary().at("/exports/0/windowFrom").asText())
+                    .isEqualTo(fromShared.summary().at("/exports/0/windowTo").asText());
+        }
+    }
+
+    /** Windows end the overlap (one second here) before a run starts: waits until that is past now. */
+    private static void laterThanOverlap() {
+        Instant now = Instant.now();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().minus(OVERLAP)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(now));
+    }
+
+    /** The state says the queues' last exports were made by a run of a day ago. */
+    private void aDayPasses() throws IOException {
+        Path state = exportState();
+        ObjectNode document = (ObjectNode) JSON.readTree(state.toFile());
+        String aDayAgo = Instant.now().minus(Duration.ofHours(24)).toString();
+        document.get("archive").forEach(queue -> ((ObjectNode) queue).put("runStartedAt", aDayAgo));
+        Files.writeString(state, document.toString());
+    }
+
+    private static Set<Long> ids(List<RecordedRequest> requests) {
+        return requests.stream().map(RecordedRequest::itemId).collect(Collectors.toSet());
     }
 
     private static String compact(String instant) {

@@ -176,6 +176,25 @@ class IncrementalPurgeTest {
     }
 
     @Test
+    void anItemThatBecomesOldEnoughLaterIsListedByTheNextIncrementalRun() {
+        try (ProductRun product = new ProductRun(out).with("purge.older-than", "PT5S").with("purge.overlap", "PT1S")) {
+            SimulatedTenant tenant = product.simulator().tenant();
+            product.runOnce();
+            // finished a few seconds before the next run: not old enough for it, old enough a few seconds later
+            Instant finished = Instant.now().minusSeconds(4);
+            long item = tenant.addItem(SimulatedTenant.QUEUE_DEMO, "Successful", finished);
+
+            ProductRun.Result tooYoung = product.runOnce();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(finished.plusSeconds(7)));
+            ProductRun.Result oldEnough = product.runOnce();
+
+            assertThat(ids(tooYoung.puts())).doesNotContain(item);
+            assertThat(oldEnough.logs()).contains("items that finished since");
+            assertThat(ids(oldEnough.puts())).containsExactly(item);
+        }
+    }
+
+    @Test
     void aDryRunMovesNoMark() throws IOException {
         try (ProductRun product = new ProductRun(out)) {
             product.runOnce();

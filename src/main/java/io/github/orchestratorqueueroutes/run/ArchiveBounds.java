@@ -1,0 +1,30 @@
+package io.github.orchestratorqueueroutes.run;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.orchestratorqueueroutes.purge.PurgeCriteria.Archived;
+
+/**
+ * For a run that exports in windows and purges: per exported queue, the end of what its archive holds. The purge
+ * clears an item of such a queue only once it finished before that end (it is in a delivered file), so content is
+ * archived before it is cleared even when the queue is exported once a day and purged every hour. Items that never
+ * finished processing are in no window and are cleared as without an export. Queues that are not exported are not
+ * bounded.
+ */
+public final class ArchiveBounds {
+
+    private final Map<Long, Instant> archivedUpTo = new ConcurrentHashMap<>();
+
+    /** The queue is exported; its archive holds what finished before {@code end} (EPOCH: nothing yet). */
+    public void archivedUpTo(long queueId, Instant end) {
+        archivedUpTo.merge(queueId, end, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    public Map<Long, Archived> bounds() {
+        Map<Long, Archived> bounds = new java.util.HashMap<>();
+        archivedUpTo.forEach((queue, end) -> bounds.put(queue, Archived.waitingForArchive(end)));
+        return Map.copyOf(bounds);
+    }
+}

@@ -80,6 +80,11 @@ public class OrchestratorReply {
 
     private static JsonNode parse(String text, String contentType, int status, OrchestratorRequest request) {
         JsonNode node = tryParse(text);
+        if (node == null && (text.startsWith("{") || text.startsWith("["))) {
+            throw new MalformedReplyException(request.describe() + " returned HTTP " + status + " with malformed "
+                    + "JSON (" + jsonProblem(text) + " in " + text.length() + " characters): the answer was cut off or "
+                    + "damaged on the way.", status);
+        }
         if (node == null) {
             throw new OrchestratorCallException(request.describe() + " returned HTTP " + status + " with "
                     + describeNonJson(contentType, text) + " instead of JSON; check that orchestrator.url points at "
@@ -96,6 +101,18 @@ public class OrchestratorReply {
             return JSON.readTree(text);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Jackson's reason, its first line, without the source excerpt that could hold item content. */
+    private static String jsonProblem(String text) {
+        try {
+            JSON.readTree(text);
+            return "unreadable";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String reason = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage().lines().findFirst()
+                    .orElse("unreadable");
+            return reason.length() > 80 ? reason.substring(0, 80) + "..." : reason;
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.github.orchestratorqueueroutes.odata.MalformedReplyException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCallException;
 import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
@@ -67,7 +68,10 @@ public class OrchestratorRetries {
         }
         Instant started = exchange.getVariable(STARTED, clock.instant(), Instant.class);
         boolean retry = backoff.allows(attempt, started, delay, clock.instant());
-        if (retry) {
+        if (retry && throttled(failure)) {
+            LOG.debug("{}: {}; waiting {} s as the server asks", request.describe(), shortReason(failure),
+                    String.format("%.1f", delay.toMillis() / 1000.0));
+        } else if (retry) {
             LOG.info("{}: {}; attempt {} of {} in {} s", request.describe(), shortReason(failure), attempt + 1,
                     backoff.maxAttempts(), String.format("%.1f", delay.toMillis() / 1000.0));
         } else {
@@ -80,6 +84,9 @@ public class OrchestratorRetries {
     /** Whether this failure of this request may be repeated at all. */
     static boolean repeatable(Throwable failure, OrchestratorRequest request) {
         boolean startsExport = request != null && "POST".equals(request.method());
+        if (failure instanceof MalformedReplyException) {
+            return !startsExport;
+        }
         if (failure instanceof OrchestratorCallException call) {
             if (Integer.valueOf(4502).equals(call.errorCode()) || !Backoff.TRANSIENT.contains(call.status())) {
                 return false;
@@ -114,11 +121,23 @@ public class OrchestratorRetries {
         return backoff.delay(attempt, failure instanceof OrchestratorCallException call ? call.retryAfter() : null);
     }
 
+    /**
+     * A 429 or 503 that says how long to wait is the server pacing its callers, not a failure: it is waited out
+     * within orchestrator.retry.max-time and does not spend one of orchestrator.retry.max-attempts, which bound real
+     * failures (a busy tenant would otherwise lose items to throttling).
+     */
+    static boolean throttled(Throwable failure) {
+        return failure instanceof OrchestratorCallException call && call.retryAfter() != null
+                && (call.status() == 429 || call.status() == 503);
+    }
+
     /** onRedelivery: prepares the same call again (with a fresh token after a 401). */
     public Processor preparationStep(OrchestratorCall call) {
         return exchange -> {
-            exchange.setVariable(ATTEMPTS, exchange.getVariable(ATTEMPTS, 1, Integer.class) + 1);
             Throwable failure = failure(exchange);
+            if (!throttled(failure)) {
+                exchange.setVariable(ATTEMPTS, exchange.getVariable(ATTEMPTS, 1, Integer.class) + 1);
+            }
             metrics.retry(exchange.getVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.class),
                     failure instanceof OrchestratorCallException failed ? Integer.toString(failed.status()) : "io-error");
             if (failure(exchange) instanceof OrchestratorCallException failed && failed.status() == 401) {

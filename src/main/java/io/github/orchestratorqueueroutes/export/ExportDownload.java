@@ -143,6 +143,27 @@ public class ExportDownload {
         message.setBody(stream);
     }
 
+    /**
+     * The delivery failed: a download that broke off is reported as such; anything else is the target's own error
+     * (no space left, permission, quota, a refused SFTP write), named with the target and the system's reason. The
+     * spent stream is dropped, so no later step reads it again.
+     */
+    public void deliveryFailed(Exchange exchange) throws IOException {
+        ExportJob job = ExportSteps.job(exchange);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getMessage().setBody(null);
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DeliveredStream.DownloadBrokenException broken) {
+                throw broken;
+            }
+            root = t;
+        }
+        throw new ExportFailedException("Delivery of " + job.describe() + " to " + steps.targetForPeople() + " failed: "
+                + (root == null ? "unknown error" : root.getMessage() + " (" + root.getClass().getSimpleName() + ")")
+                + ". Nothing was left under the final name; fix the target (space, permissions) or export.target.");
+    }
+
     /** After delivery: the whole stream must have gone to the target. */
     public void verify(Exchange exchange) {
         ExportJob job = ExportSteps.job(exchange);

@@ -219,6 +219,11 @@ public class ExportSteps {
     }
 
     /** Persists the new export before any poll, so a crash from here on resumes it. */
+    /** The export target as the messages name it, without secrets. */
+    String targetForPeople() {
+        return targetForPeople;
+    }
+
     /** Logs a download's progress every few seconds. */
     LongConsumer downloadProgress(ExportJob job) {
         return journal.downloadProgress(job.describe(), job.size);

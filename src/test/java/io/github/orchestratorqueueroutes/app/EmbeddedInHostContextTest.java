@@ -27,10 +27,7 @@ class EmbeddedInHostContextTest {
     void hostContextLoadsTheRoutesFromTheJarAndRunsAPurge() throws Exception {
         try (OrchestratorSimulator simulator = new OrchestratorSimulator().start();
                 CamelContext host = new DefaultCamelContext()) {
-            host.getPropertiesComponent().addInitialProperty("orchestrator.url", simulator.url());
-            host.getPropertiesComponent().addInitialProperty("orchestrator.auth.token",
-                    SimulatorAccounts.PERSONAL_ACCESS_TOKEN);
-            host.getPropertiesComponent().addInitialProperty("output.dir", out.toString());
+            pointAtTenant(host, simulator);
             host.getPropertiesComponent().addInitialProperty("export.enabled", "false");
             host.getPropertiesComponent().addInitialProperty("run.once", "true");
 
@@ -54,10 +51,7 @@ class EmbeddedInHostContextTest {
     void aMistypedKeyFromTheHostStopsTheInstallBeforeAnyRequest() throws Exception {
         try (OrchestratorSimulator simulator = new OrchestratorSimulator().start();
                 CamelContext host = new DefaultCamelContext()) {
-            host.getPropertiesComponent().addInitialProperty("orchestrator.url", simulator.url());
-            host.getPropertiesComponent().addInitialProperty("orchestrator.auth.token",
-                    SimulatorAccounts.PERSONAL_ACCESS_TOKEN);
-            host.getPropertiesComponent().addInitialProperty("output.dir", out.toString());
+            pointAtTenant(host, simulator);
             host.getPropertiesComponent().addInitialProperty("purge.dry-rn", "true");
 
             assertThatThrownBy(() -> EmbeddedQueueRoutes.install(host))
@@ -66,5 +60,13 @@ class EmbeddedInHostContextTest {
                     .hasMessageContaining("Did you mean 'purge.dry-run'?");
             assertThat(simulator.requests()).isEmpty();
         }
+    }
+
+    /** The settings a host gives its context for the product: the tenant, the credentials, the output folder. */
+    private void pointAtTenant(CamelContext host, OrchestratorSimulator simulator) {
+        host.getPropertiesComponent().addInitialProperty("orchestrator.url", simulator.url());
+        host.getPropertiesComponent().addInitialProperty("orchestrator.auth.token",
+                SimulatorAccounts.PERSONAL_ACCESS_TOKEN);
+        host.getPropertiesComponent().addInitialProperty("output.dir", out.toString());
     }
 }

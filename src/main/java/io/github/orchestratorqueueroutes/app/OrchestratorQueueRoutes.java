@@ -67,7 +67,8 @@ public final class OrchestratorQueueRoutes {
                 System.out.println("Usage: java [-Dkey=value ...] -jar orchestrator-queue-routes.jar [--once] "
                         + "[--full]");
                 System.out.println("  --once  run the enabled jobs once and exit (run.once)");
-                System.out.println("  --full  purge passes list every finished item, whatever the marks say (run.full)");
+                System.out.println("  --full  purge passes list every finished item, whatever the marks say "
+                        + "(run.full)");
                 System.out.println("Settings: application.properties in the working directory; see README.md.");
                 return RunJournal.EXIT_OK;
             } else {

@@ -173,10 +173,13 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 settings.export().dailyBudget(), serverClock);
         metrics.exportBudget(exportState::startsLeftToday);
         ExportSteps exportSteps = new ExportSteps(settings.export(), queues, exportState,
-                journal, ExportTarget.forPeople(settings.export().target()), clock, serverClock, settings.purgeOverlap());
+                journal, ExportTarget.forPeople(settings.export().target()), clock, serverClock,
+                settings.purgeOverlap());
         registry.bind("exportSteps", exportSteps);
+        Backoff downloadResumes = new Backoff(settings.export().downloadMaxAttempts(), settings.retry().initialDelay(),
+                settings.retry().maxDelay(), settings.retry().maxTime());
         registry.bind("exportDownload", new ExportDownload(tokens, exportSteps, java.net.URI.create(baseUrl),
-                settings.export().downloadTrustedOrigins()));
+                settings.export().downloadTrustedOrigins(), downloadResumes, clock));
         // readiness for /observe/health (Camel's health registry picks up checks bound here)
         Duration probeTimeout = settings.connectTimeout().plus(settings.responseTimeout());
         registry.bind("orchestratorReadiness", new OrchestratorReadiness(tokens, baseUrl, probeTimeout,

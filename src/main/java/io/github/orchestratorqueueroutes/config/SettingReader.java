@@ -23,7 +23,8 @@ record SettingReader(Function<String, Optional<String>> lookup, KnownSettings kn
 
     /** For keys whose default is not empty. */
     String required(String key) {
-        return text(key).orElseThrow(() -> new IllegalStateException(key + " has no default in application.properties"));
+        return text(key).orElseThrow(
+                () -> new IllegalStateException(key + " has no default in application.properties"));
     }
 
     List<String> list(String key) {
@@ -48,7 +49,8 @@ record SettingReader(Function<String, Optional<String>> lookup, KnownSettings kn
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new InvalidSettingException(key, "is '" + v + "'; use a whole number from " + min + " to " + max + ".");
+            throw new InvalidSettingException(key, "is '" + v + "'; use a whole number from " + min + " to " + max
+                    + ".");
         }
     }
 

@@ -79,7 +79,8 @@ public record Settings(
             int concurrency,
             boolean snapshot,
             Duration every,
-            List<URI> downloadTrustedOrigins) {
+            List<URI> downloadTrustedOrigins,
+            int downloadMaxAttempts) {
     }
 
     public static final String EMBEDDED = "embedded";
@@ -201,7 +202,8 @@ public record Settings(
                 r.integer("export.concurrency", 1, 16),
                 exportMode(r.required("export.mode")),
                 r.duration("export.every"),
-                r.list("export.download.trusted-hosts").stream().map(Settings::trustedOrigin).toList());
+                r.list("export.download.trusted-hosts").stream().map(Settings::trustedOrigin).toList(),
+                r.integer("export.download.max-attempts", 1, 100));
         if (export.pollMaxInterval().compareTo(export.pollInterval()) < 0) {
             throw new InvalidSettingException("export.poll.max-interval", "is shorter than export.poll.interval; "
                     + "the poll interval doubles from export.poll.interval up to this.");

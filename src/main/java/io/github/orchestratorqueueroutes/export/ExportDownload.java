@@ -3,6 +3,7 @@ package io.github.orchestratorqueueroutes.export;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,9 +11,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.auth.AccessTokens;
+import io.github.orchestratorqueueroutes.http.Backoff;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,9 @@ public class ExportDownload {
     static final String ATTEMPT = "downloadAttempt";
     /** The origin of a link that asked for the token and did not get it, for the message if it is refused. */
     static final String TOKEN_WITHHELD = "downloadTokenWithheld";
+    /** When a broken download is asked for again: the byte to go on from. */
+    static final String RANGE_FROM = "downloadRangeFrom";
+    private static final java.util.regex.Pattern CONTENT_RANGE = java.util.regex.Pattern.compile("bytes (\\d+)-.*");
     /** What a storage host answers for an expired or refused signed link. */
     private static final Set<Integer> LINK_REFUSED = Set.of(401, 403, 404, 410);
 
@@ -37,14 +43,21 @@ public class ExportDownload {
     private final AccessTokens tokens;
     private final ExportSteps steps;
     private final List<String> trustedOrigins;
+    private final Backoff resumes;
+    private final Clock clock;
+    private volatile ProducerTemplate template;
 
     /**
      * @param orchestrator   Orchestrator's base URL, whose origin may receive the token
      * @param trustedOrigins further origins that may (export.download.trusted-hosts)
+     * @param resumes        how a download that broke off is resumed (export.download.max-attempts)
      */
-    public ExportDownload(AccessTokens tokens, ExportSteps steps, URI orchestrator, List<URI> trustedOrigins) {
+    public ExportDownload(AccessTokens tokens, ExportSteps steps, URI orchestrator, List<URI> trustedOrigins,
+            Backoff resumes, Clock clock) {
         this.tokens = tokens;
         this.steps = steps;
+        this.resumes = resumes;
+        this.clock = clock;
         List<String> origins = new ArrayList<>();
         origins.add(origin(orchestrator));
         trustedOrigins.forEach(o -> origins.add(origin(o)));
@@ -94,6 +107,10 @@ public class ExportDownload {
                         + "that may receive it)", job.describe(), origin(parsed));
             }
         }
+        long from = exchange.getVariable(RANGE_FROM, 0L, Long.class);
+        if (from > 0) {
+            message.setHeader("Range", "bytes=" + from + "-");
+        }
         message.setHeader(Exchange.HTTP_URI, uri);
         message.setHeader(Exchange.HTTP_METHOD, link.path("Verb").asText("GET"));
         exchange.setVariable("downloadScheme", parsed.getScheme());
@@ -134,13 +151,59 @@ public class ExportDownload {
         if (body == null) {
             throw new ExportFailedException("The download of " + job.describe() + " returned no body.");
         }
-        DeliveredStream stream = DeliveredStream.of(body, job.size).reportingTo(steps.downloadProgress(job));
+        InputStream resuming = new ResumingDownload(body, offset -> reopen(exchange, offset), job.size, resumes, clock,
+                job.describe());
+        DeliveredStream stream = DeliveredStream.of(resuming, job.size).reportingTo(steps.downloadProgress(job));
         // not an exchange variable: Camel would turn a stream kept there into a stream cache, i.e. read it all
         job.delivered = stream;
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         message.setHeader(Exchange.FILE_NAME, steps.fileName(job));
         message.setBody(stream);
+    }
+
+    /**
+     * Asks for the rest of a download that broke off: a fresh link (it costs no export start), then the bytes from
+     * {@code offset} on. A server without range support sends it all again, and what was delivered is skipped.
+     */
+    private InputStream reopen(Exchange exchange, long offset) throws IOException {
+        // a copy shares the delivering exchange's unit of work, so camel-http closes the new response with it, not
+        // when this fetch ends; the body is the download being delivered: a route that caches streams must not read it
+        Exchange again = exchange.copy();
+        again.getMessage().setBody(null);
+        again.getMessage().getHeaders().clear();
+        again.setVariable(RANGE_FROM, offset);
+        // a refusal of this fresh link is final for this attempt (the resume tries again with another)
+        again.setVariable(ATTEMPT, 1);
+        template(exchange).send("direct:export-fetch", again);
+        if (again.getException() != null) {
+            throw new IOException(again.getException().getMessage(), again.getException());
+        }
+        InputStream body = again.getMessage().getBody(InputStream.class);
+        if (body == null) {
+            throw new IOException("the resumed download returned no body");
+        }
+        int status = again.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        long start = 0;
+        if (status == 206) {
+            java.util.regex.Matcher range = CONTENT_RANGE.matcher(
+                    again.getMessage().getHeader("Content-Range", "", String.class));
+            start = range.matches() ? Long.parseLong(range.group(1)) : -1;
+            if (start < 0 || start > offset) {
+                body.close();
+                throw new IOException("the resumed download starts at an unexpected byte (Content-Range "
+                        + again.getMessage().getHeader("Content-Range") + ")");
+            }
+        }
+        body.skipNBytes(offset - start);
+        return body;
+    }
+
+    private ProducerTemplate template(Exchange exchange) {
+        if (template == null) {
+            template = exchange.getContext().createProducerTemplate();
+        }
+        return template;
     }
 
     /**

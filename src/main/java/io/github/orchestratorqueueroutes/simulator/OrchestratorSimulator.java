@@ -463,9 +463,14 @@ public final class OrchestratorSimulator implements AutoCloseable {
             return;
         }
         exchange.getResponseHeaders().set("Content-Type", job.get().zipped() ? "application/zip" : "text/csv");
-        exchange.sendResponseHeaders(200, job.get().size());
+        long start = exports.rangeStart(seen.header("Range"));
+        if (start > 0) {
+            exchange.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + (job.get().size() - 1) + "/"
+                    + job.get().size());
+        }
+        exchange.sendResponseHeaders(start > 0 ? 206 : 200, job.get().size() - start);
         try {
-            exports.writeContent(job.get(), exchange.getResponseBody());
+            exports.writeContent(job.get(), exchange.getResponseBody(), start);
             exchange.getResponseBody().close();
         } catch (IOException e) {
             // the client went away, or a dropped download is simulated: cut the connection

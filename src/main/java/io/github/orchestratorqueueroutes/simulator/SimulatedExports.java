@@ -60,6 +60,9 @@ public final class SimulatedExports {
     private volatile boolean zipped;
     private volatile Duration linkLifetime = Duration.ofMinutes(5);
     private volatile long dropDownloadsAfter = -1;
+    private final java.util.Deque<Long> cuts = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile boolean ranges = true;
+    private final java.util.concurrent.atomic.AtomicLong bytesServed = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean requireAuth;
     private volatile boolean authLinksElsewhere;
     private LocalDate quotaDay;
@@ -131,6 +134,34 @@ public final class SimulatedExports {
     /** Downloads stop after this many bytes, as a dropped connection would; negative to send them whole. */
     public void dropDownloadsAfter(long bytes) {
         this.dropDownloadsAfter = bytes;
+    }
+
+    /**
+     * Cuts downloads at these positions of the file, one each, in order: the first download that passes the first
+     * position is cut there, the next one that passes the second, and so on.
+     */
+    public void cutDownloadsAt(long... positions) {
+        for (long position : positions) {
+            cuts.add(position);
+        }
+    }
+
+    /** Whether the download host answers {@code Range: bytes=N-} with 206 (as Azure Blob Storage does); on by default. */
+    public void supportRanges(boolean supported) {
+        this.ranges = supported;
+    }
+
+    /** Bytes the download host has sent, over every download. */
+    public long bytesServed() {
+        return bytesServed.get();
+    }
+
+    /** Where a download asked with this Range header starts: 0 without one or without range support. */
+    long rangeStart(String rangeHeader) {
+        if (!ranges || rangeHeader == null || !rangeHeader.matches("bytes=\\d+-")) {
+            return 0;
+        }
+        return Long.parseLong(rangeHeader.substring(6, rangeHeader.length() - 1));
     }
 
     // --- for tests ---
@@ -232,17 +263,34 @@ public final class SimulatedExports {
                 .toString().replace("-", "");
     }
 
-    /** Writes the served bytes (the zip itself for a zipped job). */
-    void writeContent(Job job, OutputStream out) throws IOException {
+    /** Writes the served bytes (the zip itself for a zipped job) from {@code start} on. */
+    void writeContent(Job job, OutputStream out, long start) throws IOException {
         try (InputStream in = job.content() != null ? new java.io.ByteArrayInputStream(job.content())
                 : syntheticCsv(job.size())) {
+            in.skipNBytes(start);
             long drop = dropDownloadsAfter;
             if (drop >= 0) {
-                out.write(in.readNBytes((int) Math.min(drop, Integer.MAX_VALUE - 8)));
+                byte[] part = in.readNBytes((int) Math.min(drop, Integer.MAX_VALUE - 8));
+                out.write(part);
+                bytesServed.addAndGet(part.length);
                 out.flush();
                 throw new IOException("download dropped after " + drop + " bytes (simulated)");
             }
-            in.transferTo(out);
+            Long cut = cuts.peek();
+            long position = start;
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                int allowed = cut != null && cut >= position && cut < position + n ? (int) (cut - position) : n;
+                out.write(buffer, 0, allowed);
+                bytesServed.addAndGet(allowed);
+                position += allowed;
+                if (allowed < n) {
+                    cuts.remove(cut);
+                    out.flush();
+                    throw new IOException("download cut at byte " + cut + " (simulated)");
+                }
+            }
         }
     }
 

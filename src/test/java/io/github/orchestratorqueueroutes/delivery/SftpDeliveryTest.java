@@ -70,12 +70,29 @@ class SftpDeliveryTest {
         product.simulator().exports().syntheticSize(2_000_000);
         product.simulator().exports().dropDownloadsAfter(700_000);
 
-        ProductRun.Result run = product.exportOnly("Queue Demo")
+        // no resume: the break ends the download
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("export.download.max-attempts", "1")
                 .with("export.target", sftp.keyTarget("archive", sftp.knownHosts())).runOnce();
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(files(sftp.root().resolve("archive")))
                 .allSatisfy(f -> assertThat(f.getFileName().toString()).startsWith(".inprogress-"));
+    }
+
+    @Test
+    void aDownloadCutTwiceIsResumedAndDeliveredWholeToTheServer() throws Exception {
+        product.simulator().exports().syntheticSize(2_000_000);
+        product.simulator().exports().cutDownloadsAt(300_000, 1_500_000);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("orchestrator.retry.initial-delay", "PT0.05S")
+                .with("export.target", sftp.keyTarget("archive", sftp.knownHosts())).runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        long exportId = run.summary().get("exports").get(0).get("exportId").asLong();
+        Path delivered = sftp.root().resolve("archive").resolve(run.summary().at("/exports/0/file").asText());
+        assertThat(Checksums.sha256(Files.newInputStream(delivered)))
+                .isEqualTo(Checksums.sha256(product.simulator().exports().csv(exportId)));
+        assertThat(product.simulator().exports().bytesServed()).isLessThanOrEqualTo(2_200_000);
     }
 
     @Test

@@ -20,6 +20,8 @@ import io.github.orchestratorqueueroutes.testing.HeldAnswer;
 import io.github.orchestratorqueueroutes.testing.Checksums;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExportTest extends AgainstSimulator {
 
@@ -99,6 +101,45 @@ class ExportTest extends AgainstSimulator {
         assertThat(trusted.exitCode()).as(trusted.logs()).isZero();
         assertThat(trusted.requests()).filteredOn(RecordedRequest::isDownload).singleElement()
                 .satisfies(d -> assertThat(d.header("Authorization")).startsWith("Bearer "));
+    }
+
+    @ParameterizedTest(name = "ranges supported: {0}")
+    @ValueSource(booleans = {true, false})
+    void aDownloadCutTwiceIsResumedAndDeliveredWhole(boolean ranges) throws Exception {
+        long size = 3_000_000;
+        product.simulator().exports().syntheticSize(size);
+        product.simulator().exports().supportRanges(ranges);
+        product.simulator().exports().cutDownloadsAt(700_000, 2_100_000);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("orchestrator.retry.initial-delay", "PT0.05S")
+                .runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        long exportId = run.summary().get("exports").get(0).get("exportId").asLong();
+        assertThat(Checksums.sha256(Files.newInputStream(exportFiles().get(0))))
+                .isEqualTo(Checksums.sha256(product.simulator().exports().csv(exportId)));
+        assertThat(run.logs()).contains("broke off after 700000 bytes").contains("resuming from there");
+        long served = product.simulator().exports().bytesServed();
+        if (ranges) {
+            assertThat(served).as("only the missing bytes are sent again").isLessThanOrEqualTo(size * 11 / 10);
+        } else {
+            assertThat(served).as("each resume starts from the beginning").isGreaterThan(size + 2_000_000);
+        }
+        assertThat(run.requests()).filteredOn(RecordedRequest::isDownload).hasSize(3);
+    }
+
+    @Test
+    void aDownloadThatKeepsBreakingFailsAfterItsAttemptsAndLeavesNoFile() throws Exception {
+        product.simulator().exports().syntheticSize(1_000_000);
+        product.simulator().exports().cutDownloadsAt(100_000, 200_000, 300_000, 400_000);
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("export.download.max-attempts", "3")
+                .with("orchestrator.retry.initial-delay", "PT0.05S").runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.audit().get(0).get("error").asText()).contains("broke off")
+                .contains("gave up after 3 attempts, export.download.max-attempts");
+        assertThat(allFiles()).isEmpty();
     }
 
     @Test
@@ -269,7 +310,8 @@ class ExportTest extends AgainstSimulator {
         product.simulator().exports().syntheticSize(3_000_000);
         product.simulator().exports().dropDownloadsAfter(1_000_000);
 
-        ProductRun.Result run = product.exportOnly("Queue Demo").runOnce();
+        // no resume: the break ends the download
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("export.download.max-attempts", "1").runOnce();
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(exportFiles()).as("no file under a final name").isEmpty();

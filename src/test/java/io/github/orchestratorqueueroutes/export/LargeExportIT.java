@@ -63,6 +63,51 @@ class LargeExportIT {
         }
     }
 
+    /** The download cut three times at different offsets: resumed with ranges, delivered byte-identical. */
+    @Test
+    void exportCutThreeTimesIsResumedToAFolder() throws Exception {
+        simulator.exports().cutDownloadsAt(SIZE / 7, SIZE / 2, SIZE - 4096);
+        Path target = out.resolve("exports");
+
+        String output = runProduct("file:" + target);
+
+        assertDeliveredWhole(onlyFile(target), output);
+        assertThat(simulator.exports().bytesServed()).as("bytes sent").isLessThanOrEqualTo(SIZE * 11 / 10);
+    }
+
+    @Test
+    void exportCutThreeTimesIsResumedToSftp(@TempDir Path keys) throws Exception {
+        simulator.exports().cutDownloadsAt(SIZE / 5, SIZE / 3, SIZE * 9 / 10);
+        try (SftpServer sftp = new SftpServer(keys)) {
+            String output = runProduct(sftp.keyTarget("big", sftp.knownHosts()));
+
+            assertDeliveredWhole(onlyFile(sftp.root().resolve("big")), output);
+        }
+        assertThat(simulator.exports().bytesServed()).isLessThanOrEqualTo(SIZE * 11 / 10);
+    }
+
+    /** A host without range support sends the file again each time; it is restarted and still delivered. */
+    @Test
+    void exportCutThreeTimesByAHostWithoutRangesIsRestartedToAFolder() throws Exception {
+        simulator.exports().supportRanges(false);
+        simulator.exports().cutDownloadsAt(8L << 20, 24L << 20, 40L << 20);
+        Path target = out.resolve("exports");
+
+        String output = runProduct("file:" + target);
+
+        assertDeliveredWhole(onlyFile(target), output);
+        assertThat(simulator.exports().bytesServed()).isGreaterThan(SIZE + (40L << 20));
+    }
+
+    private void assertDeliveredWhole(Path file, String output) throws Exception {
+        assertThat(file.getFileName().toString()).doesNotStartWith(".inprogress-");
+        assertThat(Files.size(file)).as(output).isEqualTo(SIZE);
+        long exportId = Long.parseLong(file.getFileName().toString().split("-")[1]);
+        assertThat(Checksums.sha256(Files.newInputStream(file)))
+                .isEqualTo(Checksums.sha256(simulator.exports().csv(exportId)));
+        assertThat(output).contains("resuming from there");
+    }
+
     private String runProduct(String target) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m",
@@ -71,6 +116,7 @@ class LargeExportIT {
                 "-Dpurge.enabled=false",
                 "-Dexport.queues=Queue Demo",
                 "-Dexport.poll.interval=PT0.2S",
+                "-Dorchestrator.retry.initial-delay=PT0.1S",
                 "-Dexport.target=" + target,
                 "-Doutput.dir=" + out,
                 "-jar", JAR.toString(), "--once"));

@@ -23,6 +23,7 @@ import io.github.orchestratorqueueroutes.export.ExportSteps;
 import io.github.orchestratorqueueroutes.export.ExportTarget;
 import io.github.orchestratorqueueroutes.folders.FolderSelection;
 import io.github.orchestratorqueueroutes.http.Backoff;
+import io.github.orchestratorqueueroutes.http.TrustStore;
 import io.github.orchestratorqueueroutes.observe.ExportTargetReadiness;
 import io.github.orchestratorqueueroutes.observe.OrchestratorReadiness;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
@@ -111,6 +112,9 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 settings.scheduleCron() == null ? "0 0 0 1 1 ? 2099" : settings.scheduleCron());
         properties.addOverrideProperty("resolved.schedule.period-ms", Long.toString(settings.schedulePeriod().toMillis()));
 
+        TrustStore trust = settings.trustStore().path() == null ? TrustStore.jvm() : TrustStore.load(
+                settings.trustStore().path(), settings.trustStore().type(), settings.trustStore().password());
+        trust.camelParameters().ifPresent(context.getComponent("https", HttpComponent.class)::setSslContextParameters);
         // every purge worker may hold a connection; camel-http allows 20 per host by default
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
@@ -129,7 +133,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         Backoff backoff = new Backoff(settings.retry().maxAttempts(), settings.retry().initialDelay(),
                 settings.retry().maxDelay(), settings.retry().maxTime());
         AccessTokens tokens = new AccessTokens(settings.authMode(), credentials, baseUrl, settings.connectTimeout()
-                .plus(settings.responseTimeout()), clock, metrics, backoff);
+                .plus(settings.responseTimeout()), clock, metrics, backoff, trust.sslContext());
         RunJournal journal = new RunJournal(Path.of(settings.outputDir()), clock, settings.progressInterval(), metrics);
         QueueDirectory queues = new QueueDirectory(settings.pageSize());
 
@@ -183,7 +187,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         // readiness for /observe/health (Camel's health registry picks up checks bound here)
         Duration probeTimeout = settings.connectTimeout().plus(settings.responseTimeout());
         registry.bind("orchestratorReadiness", new OrchestratorReadiness(tokens, baseUrl, probeTimeout,
-                settings.observe().recheckAfter(), clock));
+                settings.observe().recheckAfter(), clock, trust.sslContext()));
         if (settings.export().enabled()) {
             registry.bind("exportTargetReadiness", new ExportTargetReadiness(
                     ExportTarget.deliveryUri(settings.export().target()), ExportTarget.forPeople(settings.export().target()),

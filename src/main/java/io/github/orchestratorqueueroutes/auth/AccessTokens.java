@@ -68,12 +68,23 @@ public class AccessTokens {
     /** Without metrics, and with one attempt per token request. */
     public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock) {
         this(mode, credentials, orchestratorUrl, timeout, clock, RunMetrics.discarding(),
-                new Backoff(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+                new Backoff(1, Duration.ZERO, Duration.ZERO, Duration.ZERO), defaultTls());
     }
 
-    /** @param backoff how a token request that failed transiently is repeated, as an Orchestrator call is */
+    private static javax.net.ssl.SSLContext defaultTls() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param backoff how a token request that failed transiently is repeated, as an Orchestrator call is
+     * @param tls     the certificates the identity server is checked against (orchestrator.http.trust-store)
+     */
     public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock,
-            RunMetrics metrics, Backoff backoff) {
+            RunMetrics metrics, Backoff backoff, javax.net.ssl.SSLContext tls) {
         this.metrics = metrics;
         this.backoff = backoff;
         this.mode = mode;
@@ -84,7 +95,8 @@ public class AccessTokens {
         SecretMasker.register(credentials.token());
         SecretMasker.register(credentials.clientSecret());
         SecretMasker.register(credentials.password());
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(tls).build();
     }
 
     public synchronized Grant current() {
@@ -240,6 +252,10 @@ public class AccessTokens {
             } catch (HttpTimeoutException e) {
                 metrics.call(operation, "io-error");
                 problem = where + " did not answer within " + timeout.toSeconds() + " s";
+            } catch (javax.net.ssl.SSLException e) {
+                metrics.call(operation, "io-error");
+                // not repeated: a certificate does not become trusted by asking again
+                throw new AuthenticationException(where + ": " + tlsProblem(e), false);
             } catch (ConnectException e) {
                 metrics.call(operation, "io-error");
                 problem = where + " cannot be reached (connection refused or no route); check the URL and the network";
@@ -265,6 +281,15 @@ public class AccessTokens {
                 throw new AuthenticationException(where + " was not asked again: the run is stopping.", false);
             }
         }
+    }
+
+    private static String tlsProblem(javax.net.ssl.SSLException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "the TLS connection failed (" + root.getMessage() + "). If the server's certificate is signed by a "
+                + "private CA, set orchestrator.http.trust-store to a trust store with that CA's certificate.";
     }
 
     /** An HTML or text page with 200 or 404: the URL names a web page or nothing, not the identity server. */

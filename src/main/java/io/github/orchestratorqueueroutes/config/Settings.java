@@ -24,6 +24,7 @@ public record Settings(
         int pageSize,
         Duration connectTimeout,
         Duration responseTimeout,
+        TrustStoreFile trustStore,
         Retry retry,
         int listRatePerMinute,
         boolean purgeEnabled,
@@ -56,6 +57,14 @@ public record Settings(
 
         public boolean zookeeper() {
             return enabled && zookeeperNodes != null;
+        }
+    }
+
+    /** A private CA's trust store for every outbound call; {@code path} null: the JVM's own. */
+    public record TrustStoreFile(String path, String type, String password) {
+        @Override
+        public String toString() {
+            return "TrustStoreFile[path=" + path + ", type=" + type + ", password=***]";
         }
     }
 
@@ -228,6 +237,9 @@ public record Settings(
                 pageSize,
                 connectTimeout,
                 responseTimeout,
+                new TrustStoreFile(r.text("orchestrator.http.trust-store").orElse(null),
+                        r.required("orchestrator.http.trust-store-type"),
+                        r.text("orchestrator.http.trust-store-password").orElse(null)),
                 retry,
                 listRate,
                 r.bool("purge.enabled"),

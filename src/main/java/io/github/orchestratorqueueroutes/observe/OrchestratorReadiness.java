@@ -20,13 +20,15 @@ public class OrchestratorReadiness extends ReadinessCheck {
     private final Duration timeout;
     private final HttpClient http;
 
+    /** @param tls the certificates Orchestrator is checked against (orchestrator.http.trust-store) */
     public OrchestratorReadiness(AccessTokens tokens, String baseUrl, Duration timeout, Duration recheckAfter,
-            Clock clock) {
+            Clock clock, javax.net.ssl.SSLContext tls) {
         super("orchestrator", recheckAfter, clock);
         this.tokens = tokens;
         this.probeUri = URI.create(baseUrl + "/odata/Folders?$top=1&$select=Id");
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(tls).build();
     }
 
     @Override

@@ -93,6 +93,10 @@ public class OrchestratorRetries {
             }
             return !startsExport || call.status() == 429;
         }
+        if (failure instanceof javax.net.ssl.SSLException) {
+            // an untrusted certificate or a failed handshake does not get better by asking again
+            return false;
+        }
         if (failure instanceof ConnectException) {
             return true;
         }

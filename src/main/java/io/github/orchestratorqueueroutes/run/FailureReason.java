@@ -48,6 +48,9 @@ public final class FailureReason {
             if (t instanceof MalformedItemException) {
                 return "Not cleared: " + t.getMessage();
             }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return tlsProblem(t);
+            }
             if (t instanceof ConnectException) {
                 return "Orchestrator cannot be reached (connection refused); check orchestrator.url and the network.";
             }
@@ -61,6 +64,17 @@ public final class FailureReason {
             t = t.getCause();
         }
         return "Unexpected error " + failure.getClass().getName() + ": " + failure.getMessage();
+    }
+
+    /** One message for every TLS failure, whoever met it: what the server's certificate lacks and what to set. */
+    public static String tlsProblem(Throwable tls) {
+        Throwable root = tls;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "The TLS connection failed (" + tls.getClass().getSimpleName() + ": " + root.getMessage() + "). If "
+                + "the server's certificate is signed by a private CA, set orchestrator.http.trust-store to a trust "
+                + "store with that CA's certificate; if its name does not match the host, fix orchestrator.url.";
     }
 
     private static String hostKeyHint(Throwable root) {

@@ -86,6 +86,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
     private HttpServer server;
     private HttpServer blobServer;
     private ExecutorService executor;
+    private javax.net.ssl.SSLContext tls;
 
     public OrchestratorSimulator(SimulatedTenant tenant) {
         this.tenant = tenant;
@@ -95,12 +96,32 @@ public final class OrchestratorSimulator implements AutoCloseable {
         this(SimulatedTenant.seeded());
     }
 
+    /** Serves the API and the downloads over HTTPS with this server certificate (call before {@link #start}). */
+    public synchronized OrchestratorSimulator https(javax.net.ssl.SSLContext serverContext) {
+        this.tls = serverContext;
+        return this;
+    }
+
+    private HttpServer newServer() throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            return HttpServer.create(loopback, 64);
+        }
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(loopback, 64);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        return https;
+    }
+
+    private String scheme() {
+        return tls == null ? "http://" : "https://";
+    }
+
     public synchronized OrchestratorSimulator start() {
         if (server != null) {
             return this;
         }
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server = newServer();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot open a loopback port for the Orchestrator simulator", e);
         }
@@ -114,7 +135,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
         server.start();
         try {
             // download links point at another host:port, like the storage account behind Automation Cloud
-            blobServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            blobServer = newServer();
         } catch (IOException e) {
             close();
             throw new IllegalStateException("Cannot open a loopback port for the simulator's downloads", e);
@@ -140,7 +161,7 @@ public final class OrchestratorSimulator implements AutoCloseable {
 
     /** Base URL, like an on-prem Orchestrator's: {@code http://127.0.0.1:port}. */
     public String url() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return scheme() + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
 
     public String tokenUrl() {
@@ -163,7 +184,8 @@ public final class OrchestratorSimulator implements AutoCloseable {
 
     /** Base URL of the download host. */
     public String downloadUrl() {
-        return "http://" + blobServer.getAddress().getAddress().getHostAddress() + ":" + blobServer.getAddress().getPort();
+        return scheme() + blobServer.getAddress().getAddress().getHostAddress() + ":"
+                + blobServer.getAddress().getPort();
     }
 
     public List<RecordedRequest> requests() {

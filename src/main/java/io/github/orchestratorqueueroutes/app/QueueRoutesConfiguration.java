@@ -23,6 +23,8 @@ import io.github.orchestratorqueueroutes.export.ExportSteps;
 import io.github.orchestratorqueueroutes.export.ExportTarget;
 import io.github.orchestratorqueueroutes.folders.FolderSelection;
 import io.github.orchestratorqueueroutes.http.Backoff;
+import io.github.orchestratorqueueroutes.http.Outbound;
+import io.github.orchestratorqueueroutes.http.OutboundProxy;
 import io.github.orchestratorqueueroutes.http.TrustStore;
 import io.github.orchestratorqueueroutes.observe.ExportTargetReadiness;
 import io.github.orchestratorqueueroutes.observe.OrchestratorReadiness;
@@ -112,12 +114,11 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 settings.scheduleCron() == null ? "0 0 0 1 1 ? 2099" : settings.scheduleCron());
         properties.addOverrideProperty("resolved.schedule.period-ms", Long.toString(settings.schedulePeriod().toMillis()));
 
-        TrustStore trust = settings.trustStore().path() == null ? TrustStore.jvm() : TrustStore.load(
-                settings.trustStore().path(), settings.trustStore().type(), settings.trustStore().password());
-        trust.camelParameters().ifPresent(context.getComponent("https", HttpComponent.class)::setSslContextParameters);
+        Outbound outbound = outbound(settings);
         // every purge worker may hold a connection; camel-http allows 20 per host by default
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            outbound.configure(http, scheme.equals("https"));
             http.setConnectionsPerRoute(Math.max(20, settings.purgeConcurrency() * 2));
             http.setMaxTotalConnections(Math.max(200, settings.purgeConcurrency() * 4));
             // HttpClient would repeat a 429 or 503 by itself, even a POST that starts an export (4502 must never be
@@ -133,7 +134,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         Backoff backoff = new Backoff(settings.retry().maxAttempts(), settings.retry().initialDelay(),
                 settings.retry().maxDelay(), settings.retry().maxTime());
         AccessTokens tokens = new AccessTokens(settings.authMode(), credentials, baseUrl, settings.connectTimeout()
-                .plus(settings.responseTimeout()), clock, metrics, backoff, trust.sslContext());
+                .plus(settings.responseTimeout()), clock, metrics, backoff, outbound);
         RunJournal journal = new RunJournal(Path.of(settings.outputDir()), clock, settings.progressInterval(), metrics);
         QueueDirectory queues = new QueueDirectory(settings.pageSize());
 
@@ -187,7 +188,7 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         // readiness for /observe/health (Camel's health registry picks up checks bound here)
         Duration probeTimeout = settings.connectTimeout().plus(settings.responseTimeout());
         registry.bind("orchestratorReadiness", new OrchestratorReadiness(tokens, baseUrl, probeTimeout,
-                settings.observe().recheckAfter(), clock, trust.sslContext()));
+                settings.observe().recheckAfter(), clock, outbound));
         if (settings.export().enabled()) {
             registry.bind("exportTargetReadiness", new ExportTargetReadiness(
                     ExportTarget.deliveryUri(settings.export().target()), ExportTarget.forPeople(settings.export().target()),
@@ -197,6 +198,24 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 .newFixedThreadPool(this, "export", settings.export().concurrency())));
         registry.bind("purgeExecutor", new RunIdCarryingExecutor(context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "purge", settings.purgeConcurrency())));
+    }
+
+    /** The trust store and the proxy every outbound call uses. */
+    private static Outbound outbound(Settings settings) {
+        TrustStore trust = settings.trustStore().path() == null ? TrustStore.jvm() : TrustStore.load(
+                settings.trustStore().path(), settings.trustStore().type(), settings.trustStore().password());
+        Settings.Proxy p = settings.proxy();
+        if (p == null) {
+            return new Outbound(trust, null);
+        }
+        if (p.user() != null && System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+            // the JDK's client refuses Basic proxy credentials for CONNECT tunnels unless this says otherwise; read
+            // when its first client is made, so it must be set before the first token request
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
+        LOG.info("Outbound calls go through the proxy {}:{}{}", p.host(), p.port(),
+                p.noProxy().isEmpty() ? "" : " (not for " + String.join(", ", p.noProxy()) + ")");
+        return new Outbound(trust, new OutboundProxy(p.host(), p.port(), p.user(), p.password(), p.noProxy()));
     }
 
     /** A state document of the tenant: in ZooKeeper when the cluster is elected there, else under state.dir. */

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
 import io.github.orchestratorqueueroutes.http.Backoff;
+import io.github.orchestratorqueueroutes.http.Outbound;
 import io.github.orchestratorqueueroutes.http.RetryAfter;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
@@ -68,23 +69,15 @@ public class AccessTokens {
     /** Without metrics, and with one attempt per token request. */
     public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock) {
         this(mode, credentials, orchestratorUrl, timeout, clock, RunMetrics.discarding(),
-                new Backoff(1, Duration.ZERO, Duration.ZERO, Duration.ZERO), defaultTls());
-    }
-
-    private static javax.net.ssl.SSLContext defaultTls() {
-        try {
-            return javax.net.ssl.SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                new Backoff(1, Duration.ZERO, Duration.ZERO, Duration.ZERO), Outbound.direct());
     }
 
     /**
      * @param backoff how a token request that failed transiently is repeated, as an Orchestrator call is
-     * @param tls     the certificates the identity server is checked against (orchestrator.http.trust-store)
+     * @param outbound the certificates trusted and the proxy (orchestrator.http.*)
      */
     public AccessTokens(AuthMode mode, Credentials credentials, String orchestratorUrl, Duration timeout, Clock clock,
-            RunMetrics metrics, Backoff backoff, javax.net.ssl.SSLContext tls) {
+            RunMetrics metrics, Backoff backoff, Outbound outbound) {
         this.metrics = metrics;
         this.backoff = backoff;
         this.mode = mode;
@@ -95,8 +88,7 @@ public class AccessTokens {
         SecretMasker.register(credentials.token());
         SecretMasker.register(credentials.clientSecret());
         SecretMasker.register(credentials.password());
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(tls).build();
+        this.http = outbound.javaClient(timeout);
     }
 
     public synchronized Grant current() {

@@ -25,6 +25,7 @@ public record Settings(
         Duration connectTimeout,
         Duration responseTimeout,
         TrustStoreFile trustStore,
+        Proxy proxy,
         Retry retry,
         int listRatePerMinute,
         boolean purgeEnabled,
@@ -65,6 +66,14 @@ public record Settings(
         @Override
         public String toString() {
             return "TrustStoreFile[path=" + path + ", type=" + type + ", password=***]";
+        }
+    }
+
+    /** The company's outbound HTTP proxy; null on the record: calls go out directly. */
+    public record Proxy(String host, int port, String user, String password, List<String> noProxy) {
+        @Override
+        public String toString() {
+            return "Proxy[" + host + ":" + port + ", user=" + user + ", password=***, noProxy=" + noProxy + "]";
         }
     }
 
@@ -240,6 +249,7 @@ public record Settings(
                 new TrustStoreFile(r.text("orchestrator.http.trust-store").orElse(null),
                         r.required("orchestrator.http.trust-store-type"),
                         r.text("orchestrator.http.trust-store-password").orElse(null)),
+                proxy(r.text("orchestrator.http.proxy").orElse(null), r.list("orchestrator.http.no-proxy")),
                 retry,
                 listRate,
                 r.bool("purge.enabled"),
@@ -299,6 +309,35 @@ public record Settings(
                     + "URI; use e.g. file:/data/exports or sftp://user@host:22/exports?privateKeyFile=/keys/id_rsa.");
         }
         return target;
+    }
+
+    /** http://[user:password@]host:port; the password never reaches a message. */
+    private static Proxy proxy(String text, List<String> noProxy) {
+        if (text == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+                || uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+            String shown = text.replaceAll("//[^@/]*@", "//***@");
+            throw new InvalidSettingException("orchestrator.http.proxy", "is '" + shown + "'; use "
+                    + "http://host:port or http://user:password@host:port (the proxy itself is spoken to in plain "
+                    + "HTTP; HTTPS calls go through it with CONNECT).");
+        }
+        String user = null;
+        String password = null;
+        if (uri.getRawUserInfo() != null) {
+            String[] parts = uri.getRawUserInfo().split(":", 2);
+            user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
+            password = parts.length > 1 ? java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8)
+                    : null;
+        }
+        return new Proxy(uri.getHost(), uri.getPort(), user, password, noProxy);
     }
 
     private static URI trustedOrigin(String text) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 
 import io.github.orchestratorqueueroutes.auth.AccessTokens;
 import io.github.orchestratorqueueroutes.auth.AuthenticationException;
+import io.github.orchestratorqueueroutes.http.Outbound;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 
 /** Ready when a token can be obtained and Orchestrator answers a one-row folder list with it. */
@@ -20,15 +21,14 @@ public class OrchestratorReadiness extends ReadinessCheck {
     private final Duration timeout;
     private final HttpClient http;
 
-    /** @param tls the certificates Orchestrator is checked against (orchestrator.http.trust-store) */
+    /** @param outbound the certificates trusted and the proxy (orchestrator.http.*) */
     public OrchestratorReadiness(AccessTokens tokens, String baseUrl, Duration timeout, Duration recheckAfter,
-            Clock clock, javax.net.ssl.SSLContext tls) {
+            Clock clock, Outbound outbound) {
         super("orchestrator", recheckAfter, clock);
         this.tokens = tokens;
         this.probeUri = URI.create(baseUrl + "/odata/Folders?$top=1&$select=Id");
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(tls).build();
+        this.http = outbound.javaClient(timeout);
     }
 
     @Override

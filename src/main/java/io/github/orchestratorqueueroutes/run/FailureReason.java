@@ -52,7 +52,9 @@ public final class FailureReason {
                 return tlsProblem(t);
             }
             if (t instanceof ConnectException) {
-                return "Orchestrator cannot be reached (connection refused); check orchestrator.url and the network.";
+                return "Orchestrator cannot be reached (connection refused" + (t.getMessage() == null ? ""
+                        : ": " + t.getMessage()) + "); check orchestrator.url, orchestrator.http.proxy if one is set, "
+                        + "and the network.";
             }
             if (t instanceof SocketTimeoutException) {
                 return "Orchestrator did not answer in time (orchestrator.http.response-timeout): " + t.getMessage();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.auth.AccessTokens;
 import io.github.orchestratorqueueroutes.http.Backoff;
+import io.github.orchestratorqueueroutes.http.RetryAfter;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -28,7 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public class ExportDownload {
 
-    public static final String REFUSED = "downloadRefused";
+    /** Set by {@link #check}: ask for the download again (a fresh link), after {@value #AGAIN_IN_MILLIS}. */
+    public static final String AGAIN = "downloadAgain";
+    public static final String AGAIN_IN_MILLIS = "downloadAgainInMillis";
+    private static final String STARTED = "downloadStarted";
     static final String ATTEMPT = "downloadAttempt";
     /** The origin of a link that asked for the token and did not get it, for the message if it is refused. */
     static final String TOKEN_WITHHELD = "downloadTokenWithheld";
@@ -114,16 +119,24 @@ public class ExportDownload {
         message.setHeader(Exchange.HTTP_URI, uri);
         message.setHeader(Exchange.HTTP_METHOD, link.path("Verb").asText("GET"));
         exchange.setVariable("downloadScheme", parsed.getScheme());
-        exchange.setVariable(ATTEMPT, exchange.getVariable(ATTEMPT, 0, Integer.class) + 1);
+        int attempt = exchange.getVariable(ATTEMPT, 0, Integer.class) + 1;
+        exchange.setVariable(ATTEMPT, attempt);
+        if (attempt == 1) {
+            exchange.setVariable(STARTED, clock.instant());
+        }
     }
 
-    /** Sets {@value #REFUSED} when a first attempt was refused; fails on any other non-2xx answer. */
+    /**
+     * Sets {@value #AGAIN} when a first link was refused or expired (a fresh one, at once) or the download host
+     * answered 5xx or 429 (again after the back-off); fails on any other non-2xx answer.
+     */
     public void check(Exchange exchange) throws IOException {
         ExportJob job = ExportSteps.job(exchange);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         boolean ok = status >= 200 && status < 300;
-        boolean firstAttempt = exchange.getVariable(ATTEMPT, 1, Integer.class) == 1;
-        exchange.setVariable(REFUSED, !ok && firstAttempt && LINK_REFUSED.contains(status));
+        int attempt = exchange.getVariable(ATTEMPT, 1, Integer.class);
+        boolean firstAttempt = attempt == 1;
+        exchange.setVariable(AGAIN, false);
         String withheld = exchange.getVariable(TOKEN_WITHHELD, String.class);
         if (!ok && withheld != null && (status == 401 || status == 403)) {
             throw new ExportFailedException("The download of " + job.describe() + " was refused (HTTP " + status
@@ -136,12 +149,32 @@ public class ExportDownload {
             // the refusal is small and now read: keep the text, not the spent stream
             exchange.getMessage().setBody(body);
             String code = body == null ? "" : body.replaceAll("(?s).*<Code>([^<]+)</Code>.*", "$1");
-            if (!firstAttempt || !LINK_REFUSED.contains(status)) {
-                throw new ExportFailedException("The download of " + job.describe() + " was refused: HTTP " + status
-                        + (code.length() < 60 && !code.isBlank() ? " (" + code + ")" : "")
-                        + (firstAttempt ? "" : ", also with a fresh link"));
+            if (LINK_REFUSED.contains(status) && firstAttempt) {
+                // expired or refused: one fresh link at once
+                again(exchange, Duration.ZERO);
+                return;
             }
+            Duration delay = resumes.delay(attempt, RetryAfter.parse(
+                    exchange.getMessage().getHeader("Retry-After", String.class), clock));
+            boolean failing = status >= 500 || Backoff.TRANSIENT.contains(status);
+            boolean resumed = exchange.getVariable(RANGE_FROM, 0L, Long.class) > 0;
+            if (failing && !resumed && resumes.allows(attempt, exchange.getVariable(STARTED, clock.instant(),
+                    java.time.Instant.class), delay, clock.instant())) {
+                LOG.info("The download of {} was answered HTTP {}; asking again in {} s (attempt {} of {})",
+                        job.describe(), status, String.format("%.1f", delay.toMillis() / 1000.0), attempt + 1,
+                        resumes.maxAttempts());
+                again(exchange, delay);
+                return;
+            }
+            throw new ExportFailedException("The download of " + job.describe() + " was refused: HTTP " + status
+                    + (code.length() < 60 && !code.isBlank() ? " (" + code + ")" : "")
+                    + (firstAttempt ? "" : ", also with a fresh link"));
         }
+    }
+
+    private static void again(Exchange exchange, Duration delay) {
+        exchange.setVariable(AGAIN, true);
+        exchange.setVariable(AGAIN_IN_MILLIS, delay.toMillis());
     }
 
     /** Wraps the response stream for delivery: size check, unzip, SHA-256; names the file. */
@@ -184,6 +217,10 @@ public class ExportDownload {
             throw new IOException("the resumed download returned no body");
         }
         int status = again.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status != 200 && status != 206) {
+            body.close();
+            throw new IOException("the resumed download was answered HTTP " + status);
+        }
         long start = 0;
         if (status == 206) {
             java.util.regex.Matcher range = CONTENT_RANGE.matcher(

@@ -144,6 +144,19 @@ class AuthenticationTest extends AgainstSimulator {
     }
 
     @Test
+    void aTokenUrlAnsweringAWebPageWith200IsAConfigurationError() {
+        product.simulator().intercept(r -> r.path().equals(SimulatorAccounts.TOKEN_PATH)
+                ? Optional.of(new SimulatedReply(200, "text/html", "<html><body>Sign in</body></html>", Map.of()))
+                : Optional.empty());
+
+        ProductRun.Result run = product.clientCredentials().runOnce();
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.logs()).contains("orchestrator.auth.token-url").contains("The URL is probably wrong");
+        assertThat(run.requests()).filteredOn(r -> r.path().equals(SimulatorAccounts.TOKEN_PATH)).hasSize(1);
+    }
+
+    @Test
     void anIdentityServerThatStaysDownEndsTheRunWithExitOneNotTwo() {
         product.simulator().intercept(r -> r.path().equals(SimulatorAccounts.TOKEN_PATH)
                 ? Optional.of(new SimulatedReply(503, "text/html", "<html>down</html>", Map.of()))

@@ -129,6 +129,21 @@ class ExportTest extends AgainstSimulator {
     }
 
     @Test
+    void aDownloadHostAnswering503IsAskedAgainAfterTheBackOff() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        product.simulator().intercept(r -> r.isDownload() && failures.getAndIncrement() < 2
+                ? java.util.Optional.of(SimulatedReply.error(503, 0, "busy")) : java.util.Optional.empty());
+
+        ProductRun.Result run = product.exportOnly("Queue Demo").with("orchestrator.retry.initial-delay", "PT0.05S")
+                .runOnce();
+
+        assertThat(run.exitCode()).as(run.logs()).isZero();
+        assertThat(run.requests()).filteredOn(RecordedRequest::isDownload).hasSize(3);
+        assertThat(run.logs()).contains("was answered HTTP 503; asking again");
+        assertThat(exportFiles()).hasSize(1);
+    }
+
+    @Test
     void aDownloadThatKeepsBreakingFailsAfterItsAttemptsAndLeavesNoFile() throws Exception {
         product.simulator().exports().syntheticSize(1_000_000);
         product.simulator().exports().cutDownloadsAt(100_000, 200_000, 300_000, 400_000);

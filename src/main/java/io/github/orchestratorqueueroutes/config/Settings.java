@@ -324,7 +324,7 @@ public record Settings(
         }
         if (uri == null || !"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
                 || uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
-            String shown = text.replaceAll("//[^@/]*@", "//***@");
+            String shown = text.replaceAll("//.*@", "//***@");
             throw new InvalidSettingException("orchestrator.http.proxy", "is '" + shown + "'; use "
                     + "http://host:port or http://user:password@host:port (the proxy itself is spoken to in plain "
                     + "HTTP; HTTPS calls go through it with CONNECT).");
@@ -333,6 +333,12 @@ public record Settings(
         String password = null;
         if (uri.getRawUserInfo() != null) {
             String[] parts = uri.getRawUserInfo().split(":", 2);
+            if (parts.length > 1) {
+                // masked in every log line from now on, in the form written and decoded
+                io.github.orchestratorqueueroutes.secrets.SecretMasker.register(parts[1]);
+                io.github.orchestratorqueueroutes.secrets.SecretMasker.register(
+                        java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
+            }
             user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
             password = parts.length > 1 ? java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8)
                     : null;

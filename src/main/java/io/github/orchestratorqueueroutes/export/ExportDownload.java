@@ -184,8 +184,9 @@ public class ExportDownload {
         if (body == null) {
             throw new ExportFailedException("The download of " + job.describe() + " returned no body.");
         }
-        InputStream resuming = new ResumingDownload(body, offset -> reopen(exchange, offset), job.size, resumes, clock,
-                job.describe());
+        ResumingDownload resuming = new ResumingDownload(body, offset -> reopen(exchange, offset), job.size, resumes,
+                clock, job.describe());
+        job.download = resuming;
         DeliveredStream stream = DeliveredStream.of(resuming, job.size).reportingTo(steps.downloadProgress(job));
         // not an exchange variable: Camel would turn a stream kept there into a stream cache, i.e. read it all
         job.delivered = stream;
@@ -232,7 +233,12 @@ public class ExportDownload {
                         + again.getMessage().getHeader("Content-Range") + ")");
             }
         }
-        body.skipNBytes(offset - start);
+        try {
+            body.skipNBytes(offset - start);
+        } catch (IOException e) {
+            ResumingDownload.abort(body);
+            throw e;
+        }
         return body;
     }
 
@@ -252,6 +258,9 @@ public class ExportDownload {
         ExportJob job = ExportSteps.job(exchange);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().setBody(null);
+        if (job.download != null) {
+            job.download.abort();
+        }
         Throwable root = failure;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof DeliveredStream.DownloadBrokenException broken) {

@@ -22,6 +22,8 @@ public final class ExportJob {
     long size = -1;
     String fileName;
     DeliveredStream delivered;
+    /** The download under {@link #delivered}, to drop it when the delivery fails. */
+    ResumingDownload download;
     /** For archive-then-purge: the highest item Id of the queue just before the export started. */
     Long highestItemId;
     /** The items it covers in a recurring archive; null for a whole-queue snapshot. */

@@ -54,12 +54,17 @@ final class ResumingDownload extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
         while (true) {
             IOException broken;
             try {
                 int n = current.read(b, off, len);
                 if (n > 0) {
                     offset += n;
+                    // a later break gets the whole retry time again
+                    firstBreak = null;
                     return n;
                 }
                 if (n < 0 && (expectedSize < 0 || offset >= expectedSize)) {
@@ -67,6 +72,10 @@ final class ResumingDownload extends InputStream {
                 }
                 broken = n < 0 ? new IOException("the body ended early") : null;
             } catch (IOException e) {
+                if (expectedSize >= 0 && offset == expectedSize) {
+                    // every byte arrived; only the closing of the body failed
+                    return -1;
+                }
                 broken = e;
             }
             if (broken != null) {
@@ -83,15 +92,19 @@ final class ResumingDownload extends InputStream {
             firstBreak = firstBreak == null ? now : firstBreak;
             Duration delay = backoff.delay(attempts, null);
             if (!backoff.allows(attempts, firstBreak, delay, now)) {
-                throw new IOException(describe(last) + " (gave up after " + attempts
+                IOException giveUp = new IOException(describe(last) + " (gave up after " + attempts
                         + " attempts, export.download.max-attempts)", last);
+                if (last != broken) {
+                    giveUp.addSuppressed(broken);
+                }
+                throw giveUp;
             }
             attempts++;
             LOG.info("The download of {} broke off after {} bytes ({}); resuming from there in {} s (attempt {} of {})",
                     what, offset, describe(last), String.format("%.1f", delay.toMillis() / 1000.0), attempts,
                     backoff.maxAttempts());
             LOG.debug("Break detail", last);
-            closeQuietly(current);
+            abort(current);
             try {
                 Thread.sleep(delay.toMillis());
                 current = reopener.from(offset);
@@ -109,12 +122,25 @@ final class ResumingDownload extends InputStream {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private static void closeQuietly(InputStream in) {
+    /**
+     * Drops a response without reading it: closing an HttpClient body reads the rest first, which after a stall
+     * would wait another timeout, and after a break elsewhere (a full disk) fetch what nobody wants any more.
+     */
+    static void abort(InputStream in) {
         try {
-            in.close();
+            if (in instanceof org.apache.hc.core5.http.io.EofSensorInputStream sensor) {
+                sensor.abort();
+            } else {
+                in.close();
+            }
         } catch (IOException e) {
             // the broken connection is dropped either way
         }
+    }
+
+    /** Gives up on the download: the delivery failed and nothing more of it is wanted. */
+    void abort() {
+        abort(current);
     }
 
     @Override

@@ -16,10 +16,14 @@ public record Backoff(int maxAttempts, Duration initialDelay, Duration maxDelay,
     /** Answers that say "try again": timeout, throttled, and the gateway errors. */
     public static final Set<Integer> TRANSIENT = Set.of(408, 429, 502, 503, 504);
 
-    /** The wait before attempt {@code attempt + 1}: Retry-After if given, else the back-off. */
+    /**
+     * The wait before attempt {@code attempt + 1}: Retry-After if given (never less than the initial delay: a
+     * server that says 0, or a date in the past, would otherwise be asked again at once, for the whole max-time),
+     * else the back-off.
+     */
     public Duration delay(int attempt, Duration retryAfter) {
         if (retryAfter != null) {
-            return retryAfter;
+            return retryAfter.compareTo(initialDelay) < 0 ? initialDelay : retryAfter;
         }
         long base = initialDelay.toMillis() << Math.min(20, Math.max(0, attempt - 1));
         long capped = Math.min(base, maxDelay.toMillis());

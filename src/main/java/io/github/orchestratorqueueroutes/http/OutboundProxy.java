@@ -27,14 +27,13 @@ public record OutboundProxy(String host, int port, String user, String password,
 
     public OutboundProxy {
         SecretMasker.register(password);
-        noProxy = noProxy.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        noProxy = noProxy.stream().map(h -> h.toLowerCase(Locale.ROOT).replaceFirst("^\\*?\\.", "")).toList();
     }
 
-    /** True for hosts reached without the proxy. */
+    /** True for hosts reached without the proxy: a name matches itself and its subdomains, as curl's NO_PROXY. */
     public boolean bypasses(String targetHost) {
         String target = targetHost.toLowerCase(Locale.ROOT);
-        return noProxy.stream().anyMatch(n -> n.equals("*") || n.equals(target)
-                || n.startsWith(".") && (target.endsWith(n) || target.equals(n.substring(1))));
+        return noProxy.stream().anyMatch(n -> n.equals("*") || n.equals(target) || target.endsWith("." + n));
     }
 
     public ProxySelector selector() {

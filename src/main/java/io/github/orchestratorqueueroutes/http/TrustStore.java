@@ -12,28 +12,33 @@ import java.security.UnrecoverableKeyException;
 import java.util.Collections;
 import java.util.Optional;
 
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import io.github.orchestratorqueueroutes.config.InvalidSettingException;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
-import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 
 /**
  * The certificates that Orchestrator, its identity server and the download host are checked against, for every call
  * the product makes: the JVM's, or those of a private CA in {@code orchestrator.http.trust-store} (on-prem
- * Orchestrator). One key store serves camel-http and the JDK's HTTP client alike; host names are verified either way
- * and certificate checks are never switched off.
+ * Orchestrator) and, for hosts it did not sign (a public storage host behind a download link), the JVM's. One trust
+ * serves camel-http and the JDK's HTTP client alike; host names are verified either way and certificate checks are
+ * never switched off.
  */
 public final class TrustStore {
 
-    private final KeyStore store;
+    private final X509TrustManager trust;
     private final SSLContext context;
 
-    private TrustStore(KeyStore store, SSLContext context) {
-        this.store = store;
+    private TrustStore(X509TrustManager trust, SSLContext context) {
+        this.trust = trust;
         this.context = context;
     }
 
@@ -62,11 +67,11 @@ public final class TrustStore {
                 throw new InvalidSettingException("orchestrator.http.trust-store", "is '" + path + "', which holds "
                         + "no certificate; import the CA's certificate (keytool -importcert).");
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
+            // the private CA first, then the JVM's: a download link may point at a public storage host
+            X509TrustManager trust = new EitherTrust(trustManager(store), trustManager(null));
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return new TrustStore(store, context);
+            context.init(null, new TrustManager[] {trust}, null);
+            return new TrustStore(trust, context);
         } catch (NoSuchFileException e) {
             throw new InvalidSettingException("orchestrator.http.trust-store", "is '" + path + "', which does not "
                     + "exist; give the path of a PKCS12 file that holds the CA's certificate.");
@@ -79,6 +84,48 @@ public final class TrustStore {
         } catch (GeneralSecurityException e) {
             throw new InvalidSettingException("orchestrator.http.trust-store", "is '" + path + "', which cannot be "
                     + "used (" + e.getMessage() + ").");
+        }
+    }
+
+    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    /** Trusts a server chain that either trust manager trusts; the first one's refusal is reported if both refuse. */
+    private record EitherTrust(X509TrustManager first, X509TrustManager second) implements X509TrustManager {
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("this product does not accept TLS clients");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            try {
+                first.checkServerTrusted(chain, authType);
+            } catch (CertificateException privateCaRefused) {
+                try {
+                    second.checkServerTrusted(chain, authType);
+                } catch (CertificateException jvmRefused) {
+                    throw privateCaRefused;
+                }
+            }
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            X509Certificate[] a = first.getAcceptedIssuers();
+            X509Certificate[] b = second.getAcceptedIssuers();
+            X509Certificate[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return all;
         }
     }
 
@@ -97,15 +144,13 @@ public final class TrustStore {
 
     /** For camel-http (Orchestrator calls, downloads); empty for the JVM's own trust. */
     public Optional<SSLContextParameters> camelParameters() {
-        if (store == null) {
+        if (trust == null) {
             return Optional.empty();
         }
-        KeyStoreParameters keys = new KeyStoreParameters();
-        keys.setKeyStore(store);
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(keys);
+        TrustManagersParameters managers = new TrustManagersParameters();
+        managers.setTrustManager(trust);
         SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setTrustManagers(trust);
+        parameters.setTrustManagers(managers);
         return Optional.of(parameters);
     }
 }

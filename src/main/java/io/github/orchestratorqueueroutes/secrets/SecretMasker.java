@@ -21,6 +21,9 @@ public final class SecretMasker {
     private static final List<Pattern> PATTERNS = List.of(
             // real tokens are long; "bearer token" in a sentence is not one
             Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{16,}"),
+            Pattern.compile("(?i)((?:proxy-)?authorization:\\s*basic\\s+)[A-Za-z0-9+/=]+"),
+            // a password in a URL: http://user:password@proxy:3128
+            Pattern.compile("(://[^:/@\\s\"']+:)[^@\\s\"']+(?=@)"),
             Pattern.compile("(?i)((?:client_secret|password|access_token|refresh_token)=)[^&\\s\"']+"),
             // signed download links (Azure SAS, S3, GCS) are credentials while they live
             Pattern.compile("(?i)([?&](?:sig|x-amz-signature|x-goog-signature)=)[^&\\s\"']+"),

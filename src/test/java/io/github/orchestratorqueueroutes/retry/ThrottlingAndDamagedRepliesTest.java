@@ -31,7 +31,8 @@ class ThrottlingAndDamagedRepliesTest extends AgainstSimulator {
                 : Optional.empty());
 
         // two attempts in all: before throttling waits stopped spending them, half the calls would run out
-        ProductRun.Result run = product.with("orchestrator.retry.max-attempts", "2").runOnce();
+        ProductRun.Result run = product.with("orchestrator.retry.max-attempts", "2")
+                .with("orchestrator.retry.initial-delay", "PT0.02S").runOnce();
 
         assertThat(run.exitCode()).as(run.logs()).isZero();
         assertThat(run.count("failed")).isZero();

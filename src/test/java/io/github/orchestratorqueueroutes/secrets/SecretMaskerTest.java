@@ -26,6 +26,10 @@ class SecretMaskerTest {
                 .isEqualTo("{\"Uri\":\"https://acct.blob.core.windows.net/e/x.csv?sv=2020&se=1&sig=***\"}");
         assertThat(SecretMasker.mask("Found property: orchestrator.auth.client-secret with value: abc to be used."))
                 .isEqualTo("Found property: orchestrator.auth.client-secret with value: *** to be used.");
+        assertThat(SecretMasker.mask("Found property: orchestrator.http.proxy with value: http://oqr:pa/ss@proxy:3128"))
+                .isEqualTo("Found property: orchestrator.http.proxy with value: http://oqr:***@proxy:3128");
+        assertThat(SecretMasker.mask("http-outgoing-2 >> Proxy-Authorization: Basic b3FyOnByb3h5LXBhc3M="))
+                .isEqualTo("http-outgoing-2 >> Proxy-Authorization: Basic ***");
     }
 
     @Test

@@ -264,6 +264,10 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start leader election", e);
         }
+        // Camel 4.18's master consumer retries starting the triggers within a 5 s budget, every backOffDelay (5 s by
+        // default): a first start attempt that fails right after a failover (the old leader's routes still
+        // stopping) got no second one, and the new leader ran nothing. One second leaves room for four more.
+        context.getComponent("master", org.apache.camel.component.master.MasterComponent.class).setBackOffDelay(1000);
         return "master:orchestrator-queue-routes:";
     }
 

@@ -18,7 +18,7 @@ import io.github.orchestratorqueueroutes.testing.AgainstSimulator;
 import io.github.orchestratorqueueroutes.testing.ProductRun;
 import org.junit.jupiter.api.Test;
 
-/** The safety invariants of DESIGN.md, each proven against the simulator with the real application. */
+/** The safety guarantees of the README ("Safety guarantees"), each proven against the simulator with the real application. */
 class PurgeSafetyTest extends AgainstSimulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();

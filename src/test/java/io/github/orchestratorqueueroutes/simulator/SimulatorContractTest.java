@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The simulator is as strict as orchestrator-api.md says the real service is; a lenient fake would prove nothing. */
+/** The simulator is as strict as the real service (README "The simulator"); a lenient fake would prove nothing. */
 class SimulatorContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

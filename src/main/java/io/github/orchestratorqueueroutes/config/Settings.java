@@ -1,7 +1,6 @@
 package io.github.orchestratorqueueroutes.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -165,7 +164,7 @@ public record Settings(
 
         String url = r.required("orchestrator.url");
         if (!EMBEDDED.equalsIgnoreCase(url)) {
-            url = validUrl("orchestrator.url", url);
+            url = SettingValues.validUrl("orchestrator.url", url);
         }
         boolean embedded = EMBEDDED.equalsIgnoreCase(url);
 
@@ -174,7 +173,7 @@ public record Settings(
                 "is '" + modeText + "'; use one of token, client-credentials, password."));
         Credentials credentials = new Credentials(
                 r.text("orchestrator.auth.token").orElse(null),
-                r.text("orchestrator.auth.token-url").map(u -> validUrl("orchestrator.auth.token-url", u)).orElse(null),
+                r.text("orchestrator.auth.token-url").map(u -> SettingValues.validUrl("orchestrator.auth.token-url", u)).orElse(null),
                 r.text("orchestrator.auth.client-id").orElse(null),
                 r.text("orchestrator.auth.client-secret").orElse(null),
                 r.required("orchestrator.auth.scope"),
@@ -182,7 +181,7 @@ public record Settings(
                 r.text("orchestrator.auth.username").orElse(null),
                 r.text("orchestrator.auth.password").orElse(null));
         if (!embedded) {
-            credentials = requireCredentials(mode, credentials);
+            credentials = SettingValues.requireCredentials(mode, credentials);
         }
 
         int pageSize = r.integer("orchestrator.page-size", 1, 1000);
@@ -210,17 +209,17 @@ public record Settings(
                 r.bool("export.enabled"),
                 Set.copyOf(r.list("export.queues")),
                 r.text("export.filter").orElse(null),
-                exportTarget(r.text("export.target").orElse("file:" + outputDir + "/exports")),
-                exportFileName(r.required("export.file-name")),
+                SettingValues.exportTarget(r.text("export.target").orElse("file:" + outputDir + "/exports")),
+                SettingValues.exportFileName(r.required("export.file-name")),
                 r.positiveDuration("export.poll.interval"),
                 r.positiveDuration("export.poll.max-interval"),
                 r.positiveDuration("export.poll.timeout"),
                 r.integer("export.daily-budget", 0, 100_000),
                 r.bool("export.sha256-file"),
                 r.integer("export.concurrency", 1, 16),
-                exportMode(r.required("export.mode")),
+                SettingValues.exportMode(r.required("export.mode")),
                 r.duration("export.every"),
-                r.list("export.download.trusted-hosts").stream().map(Settings::trustedOrigin).toList(),
+                r.list("export.download.trusted-hosts").stream().map(SettingValues::trustedOrigin).toList(),
                 r.integer("export.download.max-attempts", 1, 100));
         if (export.pollMaxInterval().compareTo(export.pollInterval()) < 0) {
             throw new InvalidSettingException("export.poll.max-interval", "is shorter than export.poll.interval; "
@@ -235,7 +234,7 @@ public record Settings(
                         + "an NFS mount), or set cluster.zookeeper.nodes to elect the leader through ZooKeeper."))
                         : r.text("cluster.root").orElse(null),
                 r.positiveDuration("cluster.acquire-interval"),
-                r.text("cluster.node-id").orElse(defaultNodeId()),
+                r.text("cluster.node-id").orElse(SettingValues.defaultNodeId()),
                 zookeeperNodes);
 
         Settings settings = new Settings(
@@ -249,7 +248,7 @@ public record Settings(
                 new TrustStoreFile(r.text("orchestrator.http.trust-store").orElse(null),
                         r.required("orchestrator.http.trust-store-type"),
                         r.text("orchestrator.http.trust-store-password").orElse(null)),
-                proxy(r.text("orchestrator.http.proxy").orElse(null), r.list("orchestrator.http.no-proxy")),
+                SettingValues.proxy(r.text("orchestrator.http.proxy").orElse(null), r.list("orchestrator.http.no-proxy")),
                 retry,
                 listRate,
                 r.bool("purge.enabled"),
@@ -261,7 +260,7 @@ public record Settings(
                 r.positiveDuration("purge.overlap"),
                 r.positiveDuration("purge.full-sweep-every"),
                 r.positiveDuration("schedule.period"),
-                r.text("schedule.cron").map(Settings::cron).orElse(null),
+                r.text("schedule.cron").map(SettingValues::cron).orElse(null),
                 r.bool("run.once"),
                 r.bool("run.full"),
                 outputDir,
@@ -284,103 +283,6 @@ public record Settings(
     public static final List<String> FILE_NAME_TOKENS =
             List.of("${queue}", "${folder}", "${exportId}", "${timestamp}", "${from}", "${to}");
 
-    private static String defaultNodeId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "node";
-        }
-        return host + "-" + ProcessHandle.current().pid();
-    }
-
-    private static String cron(String expression) {
-        if (!org.quartz.CronExpression.isValidExpression(expression)) {
-            throw new InvalidSettingException("schedule.cron", "is '" + expression + "', which is not a Quartz cron "
-                    + "expression (seconds minutes hours day-of-month month day-of-week [year]); e.g. '0 0 2 * * ?' "
-                    + "runs every day at 02:00.");
-        }
-        return expression;
-    }
-
-    private static String exportTarget(String target) {
-        if (!target.matches("[a-z][a-z0-9+.-]*:.+")) {
-            throw new InvalidSettingException("export.target", "is '" + target + "', which is not a Camel endpoint "
-                    + "URI; use e.g. file:/data/exports or sftp://user@host:22/exports?privateKeyFile=/keys/id_rsa.");
-        }
-        return target;
-    }
-
-    /** http://[user:password@]host:port; the password never reaches a message. */
-    private static Proxy proxy(String text, List<String> noProxy) {
-        if (text == null) {
-            return null;
-        }
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            uri = null;
-        }
-        if (uri == null || !"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
-                || uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
-            String shown = text.replaceAll("//.*@", "//***@");
-            throw new InvalidSettingException("orchestrator.http.proxy", "is '" + shown + "'; use "
-                    + "http://host:port or http://user:password@host:port (the proxy itself is spoken to in plain "
-                    + "HTTP; HTTPS calls go through it with CONNECT).");
-        }
-        String user = null;
-        String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
-            if (parts.length > 1) {
-                // masked in every log line from now on, in the form written and decoded
-                io.github.orchestratorqueueroutes.secrets.SecretMasker.register(parts[1]);
-                io.github.orchestratorqueueroutes.secrets.SecretMasker.register(
-                        java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
-            }
-            user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
-            password = parts.length > 1 ? java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8)
-                    : null;
-        }
-        return new Proxy(uri.getHost(), uri.getPort(), user, password, noProxy);
-    }
-
-    private static URI trustedOrigin(String text) {
-        URI origin = URI.create(validUrl("export.download.trusted-hosts", text));
-        if (origin.getRawPath() != null && !origin.getRawPath().isEmpty() || origin.getRawQuery() != null) {
-            throw new InvalidSettingException("export.download.trusted-hosts", "contains '" + text + "'; list origins "
-                    + "only (scheme, host and port), e.g. https://files.corp.local:8443.");
-        }
-        return origin;
-    }
-
-    /** True for snapshot, false for the recurring archive of windows. */
-    private static boolean exportMode(String mode) {
-        return switch (mode.toLowerCase(Locale.ROOT)) {
-            case "window" -> false;
-            case "snapshot" -> true;
-            default -> throw new InvalidSettingException("export.mode", "is '" + mode + "'; use window (each export "
-                    + "holds what finished since the previous one) or snapshot (each export holds the whole queue).");
-        };
-    }
-
-    private static String exportFileName(String pattern) {
-        String rest = pattern;
-        for (String token : FILE_NAME_TOKENS) {
-            rest = rest.replace(token, "");
-        }
-        if (rest.contains("$") || rest.contains("{") || rest.contains("/") || rest.contains("\\")) {
-            throw new InvalidSettingException("export.file-name", "is '" + pattern + "'; it may only use the tokens "
-                    + String.join(", ", FILE_NAME_TOKENS) + " and no folder separators.");
-        }
-        if (!pattern.contains("${exportId}") && !pattern.contains("${timestamp}")) {
-            throw new InvalidSettingException("export.file-name", "is '" + pattern + "'; include ${exportId} or "
-                    + "${timestamp} so one export does not overwrite the previous one.");
-        }
-        return pattern;
-    }
-
     private static String canonicalStatus(String status) {
         for (String allowed : CLEARABLE_STATUSES) {
             if (allowed.equalsIgnoreCase(status)) {
@@ -391,46 +293,4 @@ public record Settings(
                 + String.join(", ", CLEARABLE_STATUSES) + " items may be purged (a comma list of those).");
     }
 
-    private static Credentials requireCredentials(AuthMode mode, Credentials c) {
-        switch (mode) {
-            case TOKEN -> require("orchestrator.auth.token", c.token(), "a personal access token or bearer token");
-            case CLIENT_CREDENTIALS -> {
-                require("orchestrator.auth.client-id", c.clientId(), "the external application's App ID");
-                require("orchestrator.auth.client-secret", c.clientSecret(), "the external application's App Secret");
-                if (c.tokenUrl() == null) {
-                    c = new Credentials(c.token(), CLOUD_TOKEN_URL, c.clientId(), c.clientSecret(), c.scope(),
-                            c.tenancyName(), c.username(), c.password());
-                }
-            }
-            case PASSWORD -> {
-                require("orchestrator.auth.tenancy-name", c.tenancyName(), "the tenant name (often 'Default')");
-                require("orchestrator.auth.username", c.username(), "the user name or e-mail address");
-                require("orchestrator.auth.password", c.password(), "the user's password");
-            }
-        }
-        return c;
-    }
-
-    private static void require(String key, String value, String what) {
-        if (value == null) {
-            throw new InvalidSettingException(key, "is missing; set it to " + what
-                    + " (in application.properties, as -D" + key + "=... or as environment variable "
-                    + KnownSettings.environmentName(key) + ").");
-        }
-    }
-
-    private static String validUrl(String key, String text) {
-        try {
-            URI uri = new URI(text);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new URISyntaxException(text, "not an absolute http(s) URL");
-            }
-            return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-        } catch (URISyntaxException e) {
-            throw new InvalidSettingException(key, "is '" + text + "', which is not an http(s) URL"
-                    + ("orchestrator.url".equals(key)
-                            ? "; use e.g. https://cloud.uipath.com/{org}/{tenant}/orchestrator_ or 'embedded'."
-                            : "."));
-        }
-    }
 }

@@ -1,18 +1,13 @@
 package io.github.orchestratorqueueroutes.auth;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +17,6 @@ import io.github.orchestratorqueueroutes.config.Settings.AuthMode;
 import io.github.orchestratorqueueroutes.config.Settings.Credentials;
 import io.github.orchestratorqueueroutes.http.Backoff;
 import io.github.orchestratorqueueroutes.http.Outbound;
-import io.github.orchestratorqueueroutes.http.RetryAfter;
 import io.github.orchestratorqueueroutes.observe.RunMetrics;
 import io.github.orchestratorqueueroutes.secrets.SecretMasker;
 import org.slf4j.Logger;
@@ -49,10 +43,10 @@ public class AccessTokens {
     private final Credentials credentials;
     private final String orchestratorUrl;
     private final Duration timeout;
-    private final HttpClient http;
     private final Clock clock;
     private final RunMetrics metrics;
     private final Backoff backoff;
+    private final IdentityCalls calls;
 
     private String token;
     private Instant renewAt = Instant.MIN;
@@ -88,7 +82,8 @@ public class AccessTokens {
         SecretMasker.register(credentials.token());
         SecretMasker.register(credentials.clientSecret());
         SecretMasker.register(credentials.password());
-        this.http = outbound.javaClient(timeout);
+        this.calls = new IdentityCalls(outbound.javaClient(timeout), timeout, clock, metrics,
+                mode == AuthMode.PASSWORD ? "POST Account/Authenticate" : "POST token");
     }
 
     public synchronized Grant current() {
@@ -168,17 +163,17 @@ public class AccessTokens {
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build();
         String where = "The token endpoint " + credentials.tokenUrl() + " (orchestrator.auth.token-url)";
-        HttpResponse<String> response = send(request, where, repeats);
-        JsonNode body = jsonOrNull(response);
+        HttpResponse<String> response = calls.send(request, where, repeats);
+        JsonNode body = IdentityCalls.jsonOrNull(response);
         if (body == null) {
             throw new AuthenticationException(where + " answered HTTP " + response.statusCode() + " with "
-                    + describeContentType(response) + " instead of JSON." + (pointsAtAPage(response)
+                    + IdentityCalls.describeContentType(response) + " instead of JSON." + (IdentityCalls.pointsAtAPage(response)
                     ? " The URL is probably wrong: for Automation Cloud use "
                     + "https://cloud.uipath.com/identity_/connect/token, on-prem https://{host}/identity/connect/token."
-                    : " The identity server is failing; the next run tries again."), pointsAtAPage(response));
+                    : " The identity server is failing; the next run tries again."), IdentityCalls.pointsAtAPage(response));
         }
         if (response.statusCode() != 200) {
-            String error = firstText(body, "error", "errorMessage", "title", "message");
+            String error = IdentityCalls.firstText(body, "error", "errorMessage", "title", "message");
             boolean refused = REFUSALS.contains(response.statusCode());
             throw new AuthenticationException(where + (refused ? " refused the request" : " failed") + " (HTTP "
                     + response.statusCode() + (error == null ? "" : ", " + error) + ")." + (refused
@@ -201,13 +196,13 @@ public class AccessTokens {
                 .POST(HttpRequest.BodyPublishers.ofString(login.toString()))
                 .build();
         String where = "The on-prem login " + url;
-        HttpResponse<String> response = send(request, where, repeats);
-        JsonNode body = jsonOrNull(response);
+        HttpResponse<String> response = calls.send(request, where, repeats);
+        JsonNode body = IdentityCalls.jsonOrNull(response);
         if (body == null) {
             throw new AuthenticationException(where + " answered HTTP " + response.statusCode() + " with "
-                    + describeContentType(response) + " instead of JSON." + (pointsAtAPage(response)
+                    + IdentityCalls.describeContentType(response) + " instead of JSON." + (IdentityCalls.pointsAtAPage(response)
                     ? " Check orchestrator.url: it must be the Orchestrator base URL, without /odata."
-                    : " Orchestrator is failing; the next run tries again."), pointsAtAPage(response));
+                    : " Orchestrator is failing; the next run tries again."), IdentityCalls.pointsAtAPage(response));
         }
         if (!REFUSALS.contains(response.statusCode()) && response.statusCode() != 200) {
             throw new AuthenticationException(where + " failed (HTTP " + response.statusCode()
@@ -215,106 +210,12 @@ public class AccessTokens {
         }
         String result = body.path("result").asText("");
         if (response.statusCode() != 200 || !body.path("success").asBoolean(false) || result.isEmpty()) {
-            String error = firstText(body.path("error"), "message");
+            String error = IdentityCalls.firstText(body.path("error"), "message");
             throw new AuthenticationException(where + " refused the login (HTTP " + response.statusCode()
                     + (error == null ? "" : ", " + error) + "). Check orchestrator.auth.tenancy-name, "
                     + "orchestrator.auth.username and orchestrator.auth.password.", true);
         }
         return result;
-    }
-
-    /**
-     * Sends a token request; a transient answer (408, 429, 502-504) or an I/O error is repeated as an Orchestrator
-     * call would be. What stays unreachable is not the user's to fix: the run ends with exit code 1, not 2.
-     */
-    private HttpResponse<String> send(HttpRequest request, String where, Backoff repeats) {
-        String operation = mode == AuthMode.PASSWORD ? "POST Account/Authenticate" : "POST token";
-        Instant started = clock.instant();
-        for (int attempt = 1; ; attempt++) {
-            String problem;
-            Duration retryAfter = null;
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                metrics.call(operation, Integer.toString(response.statusCode()));
-                if (!Backoff.TRANSIENT.contains(response.statusCode())) {
-                    return response;
-                }
-                problem = where + " answered HTTP " + response.statusCode();
-                retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock);
-            } catch (HttpTimeoutException e) {
-                metrics.call(operation, "io-error");
-                problem = where + " did not answer within " + timeout.toSeconds() + " s";
-            } catch (javax.net.ssl.SSLException e) {
-                metrics.call(operation, "io-error");
-                // not repeated: a certificate does not become trusted by asking again
-                throw new AuthenticationException(where + ": " + tlsProblem(e), false);
-            } catch (ConnectException e) {
-                metrics.call(operation, "io-error");
-                problem = where + " cannot be reached (connection refused or no route); check the URL and the network";
-            } catch (IOException e) {
-                metrics.call(operation, "io-error");
-                problem = where + " cannot be reached: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AuthenticationException(where + " was not asked: the run is stopping.", false);
-            }
-            Duration delay = repeats.delay(attempt, retryAfter);
-            if (!repeats.allows(attempt, started, delay, clock.instant())) {
-                throw new AuthenticationException(problem + (attempt > 1 ? " (" + attempt + " attempts)" : "")
-                        + ". No token could be had; the next run tries again.", false);
-            }
-            LOG.info("{}; attempt {} of {} in {} s", problem, attempt + 1, repeats.maxAttempts(),
-                    String.format("%.1f", delay.toMillis() / 1000.0));
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AuthenticationException(where + " was not asked again: the run is stopping.", false);
-            }
-        }
-    }
-
-    private static String tlsProblem(javax.net.ssl.SSLException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return "the TLS connection failed (" + root.getMessage() + "). If the server's certificate is signed by a "
-                + "private CA, set orchestrator.http.trust-store to a trust store with that CA's certificate.";
-    }
-
-    /** An HTML or text page with 200 or 404: the URL names a web page or nothing, not the identity server. */
-    private static boolean pointsAtAPage(HttpResponse<String> response) {
-        return response.statusCode() == 200 || response.statusCode() == 404;
-    }
-
-    private static JsonNode jsonOrNull(HttpResponse<String> response) {
-        String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        String body = response.body().trim();
-        if (!(type.contains("json") || body.startsWith("{"))) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String describeContentType(HttpResponse<String> response) {
-        return response.headers().firstValue("Content-Type").map(t -> "'" + t + "'").orElse("no content type");
-    }
-
-    private static String firstText(JsonNode body, String... fields) {
-        for (String field : fields) {
-            JsonNode value = body.get(field);
-            if (value != null && value.isTextual() && !value.asText().isBlank()) {
-                return value.asText();
-            }
-        }
-        return null;
     }
 
     private static String encode(String value) {

@@ -35,6 +35,7 @@ import io.github.orchestratorqueueroutes.odata.ListCallBudget;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCall;
 import io.github.orchestratorqueueroutes.odata.OrchestratorReply;
 import io.github.orchestratorqueueroutes.odata.ServerClock;
+import io.github.orchestratorqueueroutes.purge.PurgeItemSteps;
 import io.github.orchestratorqueueroutes.purge.PurgeMarks;
 import io.github.orchestratorqueueroutes.purge.PurgeSteps;
 import io.github.orchestratorqueueroutes.purge.QueueDirectory;
@@ -171,8 +172,10 @@ public class QueueRoutesConfiguration implements CamelConfiguration {
                 : stateStore(settings, zookeeper, StateDocument.nameFor("purge-marks", settings.orchestratorUrl()));
         PurgeMarks marks = new PurgeMarks(new StateDocument(marksStore, "purge marks"),
                 settings.purgeOverlap(), settings.purgeFullSweepEvery(), serverClock);
+        PurgeItemSteps purgeItemSteps = new PurgeItemSteps(queues, journal, shutdownGuard);
+        registry.bind("purgeItemSteps", purgeItemSteps);
         registry.bind("purgeSteps", new PurgeSteps(settings.pageSize(), queues, journal,
-                new OrchestratorCaller(context), purgeListing, shutdownGuard, marks, serverClock));
+                new OrchestratorCaller(context), purgeListing, shutdownGuard, marks, serverClock, purgeItemSteps));
         ExportState exportState = new ExportState(settings.embedded() ? new MemoryStateStore()
                 : stateStore(settings, zookeeper, ExportState.nameFor(settings.orchestratorUrl())),
                 settings.export().dailyBudget(), serverClock);

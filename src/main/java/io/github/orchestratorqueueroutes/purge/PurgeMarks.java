@@ -5,10 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.state.StateDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How far the purge has fully worked, per folder and selection (statuses, queues, older-than), in Orchestrator's
@@ -21,6 +25,8 @@ import io.github.orchestratorqueueroutes.state.StateDocument;
  * page read and no item failed or left unreached.
  */
 public class PurgeMarks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PurgeMarks.class);
 
     private final StateDocument document;
     private final Duration overlap;
@@ -64,8 +70,34 @@ public class PurgeMarks {
      * @param atMost      the latest time the pass can work up to, when items that finished later are not eligible yet
      *                    (the age cutoff, or their archive); null when it is the pass's start
      */
-    public synchronized Pass plan(long folderId, String selection, boolean fullRequest, boolean serverTime,
+    public synchronized Pass plan(FolderRef folder, String selection, boolean fullRequest, boolean serverTime,
             Instant atMost) {
+        Pass pass = plan(folder.id(), selection, fullRequest, serverTime, atMost);
+        if (pass.full()) {
+            LOG.info("purge {} ({}): full sweep, every finished item is listed: {}", folder.path(), folder.id(),
+                    pass.why());
+        } else {
+            LOG.info("purge {} ({}): items that finished since {} (the mark minus purge.overlap)", folder.path(),
+                    folder.id(), pass.since());
+        }
+        return pass;
+    }
+
+    /**
+     * The latest time a pass can work up to: items that finished later are not eligible (the age cutoff) or wait
+     * for their archive, so a mark past it would leave them to the next full sweep.
+     */
+    public static Instant atMost(Instant cutoff, Collection<PurgeCriteria.Archived> archived) {
+        Instant limit = cutoff;
+        for (PurgeCriteria.Archived bound : archived) {
+            if (bound.finishedBefore() != null && (limit == null || bound.finishedBefore().isBefore(limit))) {
+                limit = bound.finishedBefore();
+            }
+        }
+        return limit;
+    }
+
+    private Pass plan(long folderId, String selection, boolean fullRequest, boolean serverTime, Instant atMost) {
         String key = folderId + "/" + StateDocument.shortHash(selection);
         Instant now = serverClock.instant();
         Instant startedAt = serverTime ? now.truncatedTo(ChronoUnit.SECONDS) : null;

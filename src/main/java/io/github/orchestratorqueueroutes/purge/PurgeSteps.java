@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,14 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.orchestratorqueueroutes.folders.FolderRef;
 import io.github.orchestratorqueueroutes.odata.KeysetPaging;
 import io.github.orchestratorqueueroutes.odata.OrchestratorCaller;
-import io.github.orchestratorqueueroutes.odata.OrchestratorRequest;
 import io.github.orchestratorqueueroutes.odata.ServerClock;
 import io.github.orchestratorqueueroutes.export.ExportFailedException;
 import io.github.orchestratorqueueroutes.run.ArchiveScope;
-import io.github.orchestratorqueueroutes.run.AuditAction;
-import io.github.orchestratorqueueroutes.run.AuditEntry;
-import io.github.orchestratorqueueroutes.run.FailureReason;
-import io.github.orchestratorqueueroutes.run.FailureScope;
 import io.github.orchestratorqueueroutes.run.RunJournal;
 import io.github.orchestratorqueueroutes.run.RunOptions;
 import io.github.orchestratorqueueroutes.run.RunPlan;
@@ -31,16 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of the purge routes ({@code routes/purge.camel.yaml}) that need Java: each reads and writes exchange
- * variables and delegates the decision to {@link PurgeCriteria}, {@link PurgeBody} or {@link QueueDirectory}.
+ * The run- and folder-level steps of the purge routes ({@code routes/purge.camel.yaml}): the cutoff, the folder's
+ * selection and pass (incremental or a full sweep, {@link PurgeMarks}), the listing, and the mark at the end. An
+ * item's own steps are {@link PurgeItemSteps}'.
  */
 public class PurgeSteps {
 
     public static final String FOLDER = FolderRef.VARIABLE;
     public static final String CUTOFF = "purgeCutoff";
     public static final String QUEUE_IDS = "purgeQueueIds";
-    public static final String LISTED_VERDICT = "listedVerdict";
-    public static final String FRESH_VERDICT = "freshVerdict";
     public static final String LISTED_ROWS = "purgeListedRows";
     public static final String PASS = "purgePass";
     /** Items of the folder's pass that failed or were not begun; the split's item exchanges share the counter. */
@@ -56,15 +49,16 @@ public class PurgeSteps {
     private final ShutdownGuard shutdownGuard;
     private final PurgeMarks marks;
     private final ServerClock serverClock;
-    /** Ids of items of queues linked to several folders: only those can be listed twice in one run. */
-    private final Set<Long> sharedItemsSeen = ConcurrentHashMap.newKeySet();
+    private final PurgeItemSteps items;
 
     /**
      * @param listing     where the item list calls run, beside the items being worked on
      * @param serverClock Orchestrator's time, for the age cutoff and the marks
      */
     public PurgeSteps(int pageSize, QueueDirectory queues, RunJournal journal, OrchestratorCaller orchestrator,
-            Executor listing, ShutdownGuard shutdownGuard, PurgeMarks marks, ServerClock serverClock) {
+            Executor listing, ShutdownGuard shutdownGuard, PurgeMarks marks, ServerClock serverClock,
+            PurgeItemSteps items) {
+        this.items = items;
         this.pageSize = pageSize;
         this.queues = queues;
         this.journal = journal;
@@ -89,7 +83,7 @@ public class PurgeSteps {
         if (cutoff != null) {
             exchange.setVariable(CUTOFF, cutoff);
         }
-        sharedItemsSeen.clear();
+        items.forgetSharedItems();
     }
 
     public void beginFolder(Exchange exchange) {
@@ -108,8 +102,11 @@ public class PurgeSteps {
         }
         List<Long> selected = queueNames.isEmpty() ? null : ids;
         ArchiveScope archive = RunPlan.options(exchange).archive();
+        RunOptions options = RunPlan.options(exchange);
         Map<Long, PurgeCriteria.Archived> archived = archive != null ? archive.archived()
-                : waitingForArchive(exchange, ids);
+                : options.archiveBounds() == null ? Map.of()
+                : options.archiveBounds().waitingFor(ids, options.exportQueues(),
+                        id -> queues.find(folder.id(), id).name());
         if (archive != null) {
             // only queues whose export was delivered, and in them only what the delivered files hold
             selected = ids.stream().filter(archived::containsKey).toList();
@@ -123,8 +120,9 @@ public class PurgeSteps {
             exchange.removeVariable(LISTED_ROWS);
             return;
         }
-        PurgeMarks.Pass pass = archive == null
-                ? plannedPass(exchange, folder, workedUpToAtMost(exchange, archived)) : null;
+        // archive-then-purge lists what the archive covers, whatever the marks say, and sets none
+        PurgeMarks.Pass pass = archive != null ? null : marks.plan(folder, options.selection(), options.fullSweep(),
+                serverClock.known(), PurgeMarks.atMost(cutoff(exchange), archived.values()));
         exchange.setVariable(PASS, pass);
         exchange.setVariable(UNHANDLED_ITEMS, new AtomicInteger());
         KeysetPaging.Cursor cursor = new KeysetPaging.Cursor("odata/QueueItems",
@@ -149,55 +147,6 @@ public class PurgeSteps {
     }
 
     /**
-     * Beside an export in windows, each exported queue of the folder is cleared only up to the end of its archive; a
-     * queue whose export was not even planned (its folder failed) waits as if nothing were archived yet.
-     */
-    private Map<Long, PurgeCriteria.Archived> waitingForArchive(Exchange exchange, List<Long> ids) {
-        RunOptions options = RunPlan.options(exchange);
-        if (options.archiveBounds() == null) {
-            return Map.of();
-        }
-        Map<Long, PurgeCriteria.Archived> bounds = options.archiveBounds().bounds();
-        Map<Long, PurgeCriteria.Archived> waiting = new java.util.HashMap<>();
-        for (long id : ids) {
-            QueueDirectory.Queue queue = queues.find(folder(exchange).id(), id);
-            if (options.exportQueues().isEmpty() || options.exportQueues().contains(queue.name())) {
-                waiting.put(id, bounds.getOrDefault(id, PurgeCriteria.Archived.waitingForArchive(Instant.EPOCH)));
-            }
-        }
-        return Map.copyOf(waiting);
-    }
-
-    /**
-     * The latest time a pass can have worked up to: items that finished later were not eligible (the age cutoff) or
-     * wait for their archive, so a mark past it would leave them to the next full sweep.
-     */
-    private static Instant workedUpToAtMost(Exchange exchange, Map<Long, PurgeCriteria.Archived> archived) {
-        Instant limit = cutoff(exchange);
-        for (PurgeCriteria.Archived bound : archived.values()) {
-            if (bound.finishedBefore() != null && (limit == null || bound.finishedBefore().isBefore(limit))) {
-                limit = bound.finishedBefore();
-            }
-        }
-        return limit;
-    }
-
-    /** Archive-then-purge lists what the archive covers, whatever the marks say, and sets none. */
-    private PurgeMarks.Pass plannedPass(Exchange exchange, FolderRef folder, Instant workedUpToAtMost) {
-        RunOptions options = RunPlan.options(exchange);
-        PurgeMarks.Pass pass = marks.plan(folder.id(), options.selection(), options.fullSweep(), serverClock.known(),
-                workedUpToAtMost);
-        if (pass.full()) {
-            LOG.info("purge {} ({}): full sweep, every finished item is listed: {}", folder.path(), folder.id(),
-                    pass.why());
-        } else {
-            LOG.info("purge {} ({}): items that finished since {} (the mark minus purge.overlap)", folder.path(),
-                    folder.id(), pass.since());
-        }
-        return pass;
-    }
-
-    /**
      * After the folder's items, once nothing failed or stops the run: the selection is worked up to the pass's
      * start. A dry run changes nothing and moves no mark.
      */
@@ -211,21 +160,6 @@ public class PurgeSteps {
         }
     }
 
-    /**
-     * Whether an item may begin: not once the service is stopping or a failure stopped the run. An item left so is
-     * counted, and the folder's mark does not move past it.
-     */
-    public boolean mayBegin(Exchange exchange) {
-        if (shutdownGuard.running(exchange)) {
-            return true;
-        }
-        AtomicInteger unhandled = exchange.getVariable(UNHANDLED_ITEMS, AtomicInteger.class);
-        if (unhandled != null) {
-            unhandled.incrementAndGet();
-        }
-        return false;
-    }
-
     /** After the split over {@link #listedItems}: a page that could not be read fails the folder now. */
     public void endItems(Exchange exchange) {
         KeysetPaging.Rows rows = exchange.getVariable(LISTED_ROWS, KeysetPaging.Rows.class);
@@ -234,128 +168,12 @@ public class PurgeSteps {
         }
     }
 
-    /**
-     * Looks at an item as listed. Sets {@value #LISTED_VERDICT}: {@code candidate} (fetch and clear it),
-     * {@code skipped-empty} (content already empty: no further call), or {@code passed-over} (not selected, or
-     * already handled in another folder of its queue).
-     */
-    @SuppressWarnings("unchecked")
-    public void inspectListed(Exchange exchange) {
-        JsonNode listed = exchange.getMessage().getBody(JsonNode.class);
-        FolderRef folder = folder(exchange);
-        long queueId = listed.path("QueueDefinitionId").asLong(-1);
-        QueueDirectory.Queue queue = queues.find(folder.id(), queueId);
-        PurgeItem item = new PurgeItem(folder.id(), listed.path("Id").asLong(-1), queueId,
-                queue == null ? null : queue.name(), PurgeCriteria.statusName(listed.get("Status")));
-        exchange.setVariable(PurgeItem.VARIABLE, item);
-        journal.itemListed(folder.id(), item.queue());
-        if (queue == null) {
-            throw new MalformedItemException("its queue definition " + queueId
-                    + " is not among the queues of folder " + folder.id());
-        }
-        String verdict;
-        ArchiveScope archive = RunPlan.options(exchange).archive();
-        if (!RunPlan.options(exchange).criteria().selected(listed, exchange.getVariable(QUEUE_IDS, List.class),
-                cutoff(exchange), archive == null ? Map.of() : archive.archived())) {
-            verdict = "passed-over";
-        } else if (queue.foldersCount() > 1 && !sharedItemsSeen.add(item.itemId())) {
-            verdict = "passed-over";
-        } else if (!PurgeCriteria.hasContent(listed)) {
-            verdict = "skipped-empty";
-        } else {
-            verdict = "candidate";
-        }
-        exchange.setVariable(LISTED_VERDICT, verdict);
-    }
-
-    public void detailRequest(Exchange exchange) {
-        PurgeItem item = item(exchange);
-        exchange.setVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.get(
-                "odata/QueueItems(" + item.itemId() + ")", item.folderId(), "GET QueueItems(" + item.itemId() + ")"));
-    }
-
-    /**
-     * Judges the fresh detail in the body. Sets {@value #FRESH_VERDICT}: {@code clear}, {@code skipped-status} (no
-     * longer in an allowed status) or {@code skipped-empty}.
-     */
-    public void judgeDetail(Exchange exchange) {
-        JsonNode detail = exchange.getMessage().getBody(JsonNode.class);
-        PurgeItem item = item(exchange);
-        if (detail == null || !detail.isObject() || detail.path("Id").asLong(-1) != item.itemId()) {
-            throw new MalformedItemException("the detail reply for item " + item.itemId() + " is not that item");
-        }
-        item = item.withStatus(PurgeCriteria.statusName(detail.get("Status")));
-        exchange.setVariable(PurgeItem.VARIABLE, item);
-        String verdict;
-        if (!RunPlan.options(exchange).criteria().statusAllowed(detail.get("Status"))) {
-            verdict = "skipped-status";
-        } else if (!PurgeCriteria.hasContent(detail)) {
-            verdict = "skipped-empty";
-        } else {
-            verdict = "clear";
-        }
-        exchange.setVariable(FRESH_VERDICT, verdict);
-    }
-
-    public void putRequest(Exchange exchange) {
-        JsonNode detail = exchange.getMessage().getBody(JsonNode.class);
-        PurgeItem item = item(exchange);
-        String body = PurgeBody.build(detail, item.queue()).toString();
-        exchange.setVariable(OrchestratorRequest.VARIABLE, OrchestratorRequest.put(
-                "odata/QueueItems(" + item.itemId() + ")", item.folderId(), body, "PUT QueueItems(" + item.itemId() + ")"));
-    }
-
-    public void recordCleared(Exchange exchange) {
-        record(exchange, AuditAction.CLEARED, null);
-    }
-
-    public void recordWouldClear(Exchange exchange) {
-        record(exchange, AuditAction.WOULD_CLEAR, null);
-    }
-
-    public void recordSkippedEmpty(Exchange exchange) {
-        record(exchange, AuditAction.SKIPPED_EMPTY, null);
-    }
-
-    public void recordSkippedStatus(Exchange exchange) {
-        record(exchange, AuditAction.SKIPPED_STATUS, null);
-    }
-
-    public void recordPassedOver(Exchange exchange) {
-        journal.itemPassedOver();
-    }
-
-    public void recordFailure(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        AtomicInteger unhandled = exchange.getVariable(UNHANDLED_ITEMS, AtomicInteger.class);
-        if (unhandled != null) {
-            unhandled.incrementAndGet();
-        }
-        if (FailureScope.stopsTheRun(failure)) {
-            // the item is left for the next run; the run stops once the items in flight are done
-            journal.stopRun(failure);
-            return;
-        }
-        String reason = failure == null ? "unknown failure" : FailureReason.of(failure);
-        LOG.warn("Item {} failed: {}", item(exchange).itemId(), reason);
-        record(exchange, AuditAction.FAILED, reason);
-    }
-
     public void recordFolderFailure(Exchange exchange) {
         journal.folderFailed("Purge", exchange);
     }
 
-    private void record(Exchange exchange, AuditAction action, String error) {
-        PurgeItem item = item(exchange);
-        journal.record(new AuditEntry(action, item.folderId(), item.queue(), item.itemId(), item.status(), error));
-    }
-
     private static ArchiveScope archive(Exchange exchange) {
         return RunPlan.options(exchange).archive();
-    }
-
-    private static PurgeItem item(Exchange exchange) {
-        return exchange.getVariable(PurgeItem.VARIABLE, PurgeItem.class);
     }
 
     private static FolderRef folder(Exchange exchange) {

@@ -1,8 +1,12 @@
 package io.github.orchestratorqueueroutes.run;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 
 import io.github.orchestratorqueueroutes.purge.PurgeCriteria.Archived;
 
@@ -22,9 +26,19 @@ public final class ArchiveBounds {
         archivedUpTo.merge(queueId, end, (a, b) -> a.isAfter(b) ? a : b);
     }
 
-    public Map<Long, Archived> bounds() {
-        Map<Long, Archived> bounds = new java.util.HashMap<>();
-        archivedUpTo.forEach((queue, end) -> bounds.put(queue, Archived.waitingForArchive(end)));
-        return Map.copyOf(bounds);
+    /**
+     * The bounds of a folder's exported queues: each up to the end of its archive; a queue whose export was not even
+     * planned (its folder failed) waits as if nothing were archived yet.
+     *
+     * @param exportQueues the run's export.queues (empty: every queue is exported)
+     */
+    public Map<Long, Archived> waitingFor(List<Long> queueIds, Set<String> exportQueues, LongFunction<String> name) {
+        Map<Long, Archived> waiting = new HashMap<>();
+        for (long id : queueIds) {
+            if (exportQueues.isEmpty() || exportQueues.contains(name.apply(id))) {
+                waiting.put(id, Archived.waitingForArchive(archivedUpTo.getOrDefault(id, Instant.EPOCH)));
+            }
+        }
+        return Map.copyOf(waiting);
     }
 }
